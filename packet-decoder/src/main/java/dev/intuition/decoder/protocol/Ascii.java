@@ -1,0 +1,117 @@
+package dev.intuition.decoder.protocol;
+
+import java.nio.charset.StandardCharsets;
+
+/** Scanning and comparing ASCII protocol text inside byte arrays without copying it. */
+public final class Ascii {
+  private Ascii() {}
+
+  public static int indexOf(byte[] b, int from, int to, byte x) {
+    for (int i = from; i < to; i++) {
+      if (b[i] == x) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Index of the '\n' that ends the line starting at {@code from}, or -1. */
+  public static int lineEnd(byte[] b, int from, int to) {
+    return indexOf(b, from, to, (byte) '\n');
+  }
+
+  /** Length of a line's content without its terminator ("\r\n" or a bare "\n"). */
+  public static int contentEnd(byte[] b, int lineStart, int newline) {
+    return newline > lineStart && b[newline - 1] == '\r' ? newline - 1 : newline;
+  }
+
+  public static boolean startsWith(byte[] b, int off, int to, String prefix) {
+    int n = prefix.length();
+    if (to - off < n) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      if (b[off + i] != prefix.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Case-insensitive comparison of {@code b[off, off+len)} with a lower-case ASCII name. */
+  public static boolean equalsLower(byte[] b, int off, int len, String lower) {
+    if (len != lower.length()) {
+      return false;
+    }
+    for (int i = 0; i < len; i++) {
+      int c = b[off + i];
+      if (c >= 'A' && c <= 'Z') {
+        c += 32;
+      }
+      if (c != lower.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  public static boolean containsLower(byte[] b, int off, int len, String lower) {
+    for (int i = 0; i + lower.length() <= len; i++) {
+      if (equalsLower(b, off + i, lower.length(), lower)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Parses a non-negative decimal number, or returns -1 if the bytes are not one (or overflow). */
+  public static long parseDecimal(byte[] b, int off, int to) {
+    while (off < to && (b[off] == ' ' || b[off] == '\t')) {
+      off++;
+    }
+    while (to > off && (b[to - 1] == ' ' || b[to - 1] == '\t')) {
+      to--;
+    }
+    if (off >= to || to - off > 18) {
+      return -1;
+    }
+    long v = 0;
+    for (int i = off; i < to; i++) {
+      int d = b[i] - '0';
+      if (d < 0 || d > 9) {
+        return -1;
+      }
+      v = v * 10 + d;
+    }
+    return v;
+  }
+
+  /** Parses an optionally negative decimal (Redis lengths: "-1"); Long.MIN_VALUE if invalid. */
+  public static long parseSigned(byte[] b, int off, int to) {
+    if (off < to && b[off] == '-') {
+      long v = parseDecimal(b, off + 1, to);
+      return v < 0 ? Long.MIN_VALUE : -v;
+    }
+    long v = parseDecimal(b, off, to);
+    return v < 0 ? Long.MIN_VALUE : v;
+  }
+
+  public static String latin1(byte[] b, int off, int len) {
+    return new String(b, off, len, StandardCharsets.ISO_8859_1);
+  }
+
+  /** Text that may be UTF-8 (SQL, Redis arguments); malformed sequences become U+FFFD. */
+  public static String utf8(byte[] b, int off, int len) {
+    return new String(b, off, len, StandardCharsets.UTF_8);
+  }
+
+  public static boolean isPrintable(byte[] b, int off, int len) {
+    for (int i = off; i < off + len; i++) {
+      int c = b[i] & 0xFF;
+      if (c < 0x20 && c != '\r' && c != '\n' && c != '\t') {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,622 @@
+package dev.intuition.decoder.protocol.http;
+
+import dev.intuition.decoder.DecoderStats.Counter;
+import dev.intuition.decoder.Outcome;
+import dev.intuition.decoder.pairing.Pairer;
+import dev.intuition.decoder.pairing.Request;
+import dev.intuition.decoder.pairing.Response;
+import dev.intuition.decoder.protocol.Ascii;
+import dev.intuition.decoder.protocol.PairingDecoder;
+
+/**
+ * HTTP/1.0 and 1.1 (RFC 9112): keep-alive and pipelining, Content-Length and chunked bodies, bodies that
+ * end at close, HEAD / 1xx / 204 / 304 without body (RFC 9112 6.3), interim 1xx responses (100-continue)
+ * folded into the final response, and CONNECT / 101 Switching Protocols ending the decoding.
+ *
+ * <p>Each direction is a state machine. Bodies are skipped, never buffered, except a small
+ * form-encoded request body whose fields become {@code params}. Only the Host and X-Forwarded-For header
+ * values are kept, so Authorization, Cookie and Set-Cookie never leave the decoder.
+ */
+public final class HttpDecoder extends PairingDecoder {
+  static final int KIND_HEAD = 1;
+  static final int KIND_CONNECT = 2;
+  /** Longest request or status line accepted while looking for a message boundary. */
+  private static final int MAX_LINE = 8 * 1024;
+  private static final int MAX_FORM_BYTES = 4 * 1024;
+  private static final String[] KNOWN_METHODS = {
+      "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "TRACE", "CONNECT", "PROPFIND",
+      "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "PURGE", "REPORT", "SEARCH"};
+
+  private enum State { START, RESYNC, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE }
+
+  private final Parser requests = new Parser(true);
+  private final Parser responses = new Parser(false);
+  private final int maxHead;
+  private String switchedTo;
+
+  public HttpDecoder(Pairer pairer, boolean midStream) {
+    super(pairer, midStream);
+    this.maxHead = ctx.settings().maxMessageBytes();
+  }
+
+  @Override
+  public int data(boolean fromClient, byte[] buf, int off, int len, long ts) {
+    return (fromClient ? requests : responses).data(buf, off, len, ts);
+  }
+
+  @Override
+  public void gap(boolean fromClient, int len, long ts) {
+    (fromClient ? requests : responses).gap(len, ts);
+  }
+
+  @Override
+  public void fin(boolean fromClient, long ts) {
+    if (!fromClient) {
+      responses.endOfStream(ts);
+    }
+  }
+
+  @Override
+  protected void finishAtClose(long ts) {
+    responses.endOfStream(ts);
+  }
+
+  @Override
+  public String switchedTo() {
+    return switchedTo;
+  }
+
+  /** One direction: requests from the client, or responses from the server. */
+  private final class Parser {
+    private final boolean isRequest;
+    private State state;
+    private long remaining;
+    private Request request;
+    private Response response;
+    private long bytes;
+    private boolean loss;
+    // Interim 1xx responses are part of the final response's bytes and start time.
+    private long interimBytes;
+    private long interimStart = -1;
+    private byte[] form;
+    private int formLength;
+
+    Parser(boolean isRequest) {
+      this.isRequest = isRequest;
+      this.state = midStream ? State.RESYNC : State.START;
+    }
+
+    int data(byte[] b, int off, int len, long ts) {
+      int p = off;
+      int end = off + len;
+      while (p < end && switchedTo == null) {
+        switch (state) {
+          case START -> {
+            while (p < end && (b[p] == '\r' || b[p] == '\n')) {
+              p++; // RFC 9112 2.2: ignore empty lines before a message
+            }
+            if (p == end) {
+              break;
+            }
+            int n = head(b, p, end, ts);
+            if (n == 0) {
+              return p - off;
+            }
+            if (n < 0) {
+              decodeError();
+              if (n == -2) {
+                ctx.stats().increment(Counter.OVERSIZED_MESSAGES);
+              }
+              boundaryLost(ts);
+              p++; // the resync scan will not match the same start again
+            } else {
+              p += n;
+            }
+          }
+          case RESYNC -> {
+            int s = findMessageStart(b, p, end);
+            if (s >= 0) {
+              p = s;
+              state = State.START;
+              continue;
+            }
+            int lastNewline = lastIndexOf(b, p, end, (byte) '\n');
+            if (lastNewline >= 0) {
+              p = lastNewline + 1;
+            }
+            if (end - p > MAX_LINE) {
+              p = end;
+            }
+            return p - off;
+          }
+          case BODY -> {
+            int k = (int) Math.min(remaining, end - p);
+            collectForm(b, p, k);
+            p += k;
+            bytes += k;
+            remaining -= k;
+            if (remaining == 0) {
+              complete(ts);
+            }
+          }
+          case CHUNK_SIZE -> {
+            int nl = Ascii.lineEnd(b, p, end);
+            if (nl < 0) {
+              if (end - p > MAX_LINE) {
+                decodeError();
+                lostInBody(ts);
+                p = end;
+              }
+              return p - off;
+            }
+            int ce = Ascii.contentEnd(b, p, nl);
+            int semi = Ascii.indexOf(b, p, ce, (byte) ';'); // chunk extensions
+            long size = parseHex(b, p, semi < 0 ? ce : semi);
+            if (size < 0) {
+              decodeError();
+              lostInBody(ts);
+              p = nl + 1;
+              continue;
+            }
+            bytes += nl + 1 - p;
+            p = nl + 1;
+            if (size == 0) {
+              state = State.TRAILERS;
+            } else {
+              remaining = size;
+              state = State.CHUNK_DATA;
+            }
+          }
+          case CHUNK_DATA -> {
+            int k = (int) Math.min(remaining, end - p);
+            collectForm(b, p, k);
+            p += k;
+            bytes += k;
+            remaining -= k;
+            if (remaining == 0) {
+              state = State.CHUNK_END;
+            }
+          }
+          case CHUNK_END -> {
+            int nl = Ascii.lineEnd(b, p, end);
+            if (nl < 0) {
+              if (end - p >= 2) { // not CRLF where the chunk should end
+                decodeError();
+                lostInBody(ts);
+                continue;
+              }
+              return p - off;
+            }
+            bytes += nl + 1 - p;
+            p = nl + 1;
+            state = State.CHUNK_SIZE;
+          }
+          case TRAILERS -> {
+            int nl = Ascii.lineEnd(b, p, end);
+            if (nl < 0) {
+              if (end - p > maxHead) {
+                decodeError();
+                lostInBody(ts);
+                p = end;
+              }
+              return p - off;
+            }
+            boolean empty = Ascii.contentEnd(b, p, nl) == p;
+            bytes += nl + 1 - p;
+            p = nl + 1;
+            if (empty) {
+              complete(ts);
+            }
+          }
+          case UNTIL_CLOSE -> {
+            bytes += end - p;
+            p = end;
+            if (response != null) {
+              response.endMicros = ts;
+            }
+          }
+        }
+      }
+      if (switchedTo != null) {
+        return len; // the rest is another protocol
+      }
+      return p - off;
+    }
+
+    /**
+     * Parses a message head at {@code b[p..]}: the number of bytes it took, 0 if incomplete, -1 if
+     * malformed, -2 if larger than the limit.
+     */
+    private int head(byte[] b, int p, int end, long ts) {
+      int lineEnd = Ascii.lineEnd(b, p, end);
+      if (lineEnd < 0) {
+        return end - p > maxHead ? -2 : 0;
+      }
+      int startEnd = Ascii.contentEnd(b, p, lineEnd);
+      // Find the end of the head first: nothing is committed until the whole head is here.
+      int line = lineEnd + 1;
+      long contentLength = -1;
+      boolean chunked = false;
+      boolean form = false;
+      int hostOff = -1;
+      int hostLen = 0;
+      int xffOff = -1;
+      int xffLen = 0;
+      while (true) {
+        int nl = Ascii.lineEnd(b, line, end);
+        if (nl < 0) {
+          return end - p > maxHead ? -2 : 0;
+        }
+        int ce = Ascii.contentEnd(b, line, nl);
+        if (ce == line) {
+          line = nl + 1;
+          break;
+        }
+        int colon = Ascii.indexOf(b, line, ce, (byte) ':');
+        if (colon > line) {
+          int nameLen = colon - line;
+          int v = colon + 1;
+          while (v < ce && (b[v] == ' ' || b[v] == '\t')) {
+            v++;
+          }
+          int ve = ce;
+          while (ve > v && (b[ve - 1] == ' ' || b[ve - 1] == '\t')) {
+            ve--;
+          }
+          switch (nameLen) {
+            case 4 -> {
+              if (Ascii.equalsLower(b, line, 4, "host")) {
+                hostOff = v;
+                hostLen = ve - v;
+              }
+            }
+            case 12 -> {
+              if (Ascii.equalsLower(b, line, 12, "content-type")) {
+                form = Ascii.containsLower(b, v, ve - v, "application/x-www-form-urlencoded");
+              }
+            }
+            case 14 -> {
+              if (Ascii.equalsLower(b, line, 14, "content-length")) {
+                long cl = Ascii.parseDecimal(b, v, ve);
+                if (cl < 0 || (contentLength >= 0 && cl != contentLength)) {
+                  return -1; // RFC 9112 6.3: invalid or conflicting Content-Length
+                }
+                contentLength = cl;
+              }
+            }
+            case 15 -> {
+              if (Ascii.equalsLower(b, line, 15, "x-forwarded-for")) {
+                int comma = Ascii.indexOf(b, v, ve, (byte) ',');
+                xffOff = v;
+                xffLen = (comma < 0 ? ve : comma) - v;
+              }
+            }
+            case 17 -> {
+              if (Ascii.equalsLower(b, line, 17, "transfer-encoding")) {
+                chunked = Ascii.containsLower(b, v, ve - v, "chunked");
+              }
+            }
+            default -> { }
+          }
+        }
+        line = nl + 1;
+        if (line - p > maxHead) {
+          return -2;
+        }
+      }
+      int headLength = line - p;
+      boolean ok = isRequest
+          ? requestHead(b, p, startEnd, ts, headLength, contentLength, chunked, form, hostOff,
+              hostLen, xffOff, xffLen)
+          : responseHead(b, p, startEnd, ts, headLength, contentLength, chunked);
+      return ok ? headLength : -1;
+    }
+
+    private boolean requestHead(byte[] b, int p, int startEnd, long ts, int headLength,
+        long contentLength, boolean chunked, boolean isForm, int hostOff, int hostLen, int xffOff,
+        int xffLen) {
+      int sp1 = Ascii.indexOf(b, p, startEnd, (byte) ' ');
+      int sp2 = lastIndexOf(b, p, startEnd, (byte) ' ');
+      if (sp1 <= p || sp2 <= sp1 + 1 || !Ascii.startsWith(b, sp2 + 1, startEnd, "HTTP/")
+          || !isToken(b, p, sp1)) {
+        return false;
+      }
+      Request r = new Request(ts);
+      r.method = method(b, p, sp1 - p);
+      String target = Ascii.latin1(b, sp1 + 1, sp2 - sp1 - 1);
+      r.resource = path(target);
+      r.query = r.method + " " + ctx.redactor().formFields(target);
+      r.host = hostOff >= 0 ? Ascii.latin1(b, hostOff, hostLen) : null;
+      r.forwardedFor = xffOff >= 0 ? Ascii.latin1(b, xffOff, xffLen).trim() : null;
+      r.kind = switch (r.method) {
+        case "HEAD" -> KIND_HEAD;
+        case "CONNECT" -> KIND_CONNECT;
+        default -> 0;
+      };
+      r.bytes = headLength;
+      r.endMicros = ts;
+      request = r;
+      bytes = headLength;
+      loss = false;
+      formLength = 0;
+      form = isForm && !chunked && contentLength > 0 && contentLength <= MAX_FORM_BYTES
+          ? new byte[(int) contentLength] : null;
+      pairer.request(r);
+      startBody(contentLength, chunked, false, ts);
+      return true;
+    }
+
+    private boolean responseHead(byte[] b, int p, int startEnd, long ts, int headLength,
+        long contentLength, boolean chunked) {
+      // HTTP/1.1 SP 3DIGIT SP reason
+      if (!Ascii.startsWith(b, p, startEnd, "HTTP/") || startEnd - p < 12 || b[p + 8] != ' ') {
+        return false;
+      }
+      long code = Ascii.parseDecimal(b, p + 9, p + 12);
+      if (code < 100 || code > 999 || (startEnd > p + 12 && b[p + 12] != ' ')) {
+        return false;
+      }
+      Request head = pairer.head();
+      if (code >= 100 && code < 200 && code != 101) {
+        interimBytes += headLength; // 100 Continue and friends: the final response follows
+        if (interimStart < 0) {
+          interimStart = ts;
+        }
+        return true;
+      }
+      Response r = new Response(interimStart >= 0 ? interimStart : ts);
+      r.status = Integer.toString((int) code);
+      r.outcome = code >= 500 ? Outcome.ERROR : code >= 400 ? Outcome.WARNING : Outcome.OK;
+      r.endMicros = ts;
+      response = r;
+      bytes = headLength + interimBytes;
+      interimBytes = 0;
+      interimStart = -1;
+      loss = false;
+      boolean headRequest = head != null && head.kind == KIND_HEAD;
+      boolean tunnel = code == 101
+          || (head != null && head.kind == KIND_CONNECT && code >= 200 && code < 300);
+      boolean noBody = headRequest || code == 204 || code == 304 || code == 101 || tunnel;
+      if (noBody) {
+        complete(ts);
+        if (tunnel) {
+          switchedTo = code == 101 ? "switched protocols (101)" : "CONNECT tunnel";
+        }
+        return true;
+      }
+      startBody(contentLength, chunked, true, ts);
+      return true;
+    }
+
+    private void startBody(long contentLength, boolean chunked, boolean untilClose, long ts) {
+      if (chunked) {
+        state = State.CHUNK_SIZE;
+      } else if (contentLength > 0) {
+        remaining = contentLength;
+        state = State.BODY;
+      } else if (contentLength < 0 && untilClose) {
+        state = State.UNTIL_CLOSE; // RFC 9112 6.3 rule 8: read until the connection closes
+      } else {
+        complete(ts);
+      }
+    }
+
+    private void complete(long ts) {
+      state = State.START;
+      if (isRequest) {
+        Request r = request;
+        request = null;
+        if (r != null) {
+          r.bytes = bytes;
+          r.endMicros = ts;
+          if (loss) {
+            r.note(Pairer.LOSS_IN_REQUEST);
+          }
+          if (form != null && formLength == form.length) {
+            r.params = ctx.redactor().formFields(Ascii.latin1(form, 0, formLength));
+          }
+        }
+        form = null;
+      } else {
+        Response r = response;
+        response = null;
+        if (r != null) {
+          r.bytes = bytes;
+          r.endMicros = ts;
+          if (loss) {
+            r.note(Pairer.LOSS_IN_RESPONSE);
+          }
+          pairer.response(r);
+        }
+      }
+    }
+
+    void gap(int len, long ts) {
+      switch (state) {
+        case BODY, CHUNK_DATA -> {
+          loss = true;
+          if (len <= remaining) {
+            remaining -= len;
+            bytes += len;
+            if (remaining == 0) {
+              if (state == State.BODY) {
+                complete(ts);
+              } else {
+                state = State.CHUNK_END;
+              }
+            }
+            return;
+          }
+          bytes += remaining;
+          complete(ts); // the message is over; the bytes after it belonged to a lost message
+          boundaryLost(ts);
+        }
+        case UNTIL_CLOSE -> {
+          loss = true;
+          bytes += len;
+        }
+        case CHUNK_SIZE, CHUNK_END, TRAILERS -> lostInBody(ts);
+        case START -> boundaryLost(ts);
+        case RESYNC -> { }
+      }
+    }
+
+    /** The body's framing is lost: finish the message as far as known and look for the next one. */
+    private void lostInBody(long ts) {
+      loss = true;
+      complete(ts);
+      state = State.RESYNC;
+    }
+
+    /**
+     * A message boundary was lost: at least one message (or its start) is gone. Keep the FIFO in step
+     * by standing in for a lost request, or by reporting the oldest request's response as lost.
+     */
+    private void boundaryLost(long ts) {
+      if (isRequest) {
+        Request placeholder = new Request(ts);
+        placeholder.note(Pairer.LOSS_IN_REQUEST);
+        pairer.request(placeholder);
+      } else {
+        pairer.responseLost(ts);
+        interimBytes = 0;
+        interimStart = -1;
+      }
+      request = null;
+      response = null;
+      form = null;
+      state = State.RESYNC;
+    }
+
+    void endOfStream(long ts) {
+      if (state == State.UNTIL_CLOSE) {
+        complete(ts);
+      } else if (!isRequest && response != null) {
+        response.note("response truncated by close");
+        complete(ts);
+      }
+    }
+
+    private void collectForm(byte[] b, int p, int k) {
+      if (form != null) {
+        int n = Math.min(k, form.length - formLength);
+        System.arraycopy(b, p, form, formLength, n);
+        formLength += n;
+      }
+    }
+
+    /** The first plausible start line at a line start in {@code b[p, end)}, or -1. */
+    private int findMessageStart(byte[] b, int p, int end) {
+      for (int i = p; i < end; i++) {
+        if (i > p && b[i - 1] != '\n') {
+          continue;
+        }
+        int nl = Ascii.lineEnd(b, i, end);
+        if (nl < 0) {
+          return -1;
+        }
+        int ce = Ascii.contentEnd(b, i, nl);
+        if (isRequest ? looksLikeRequestLine(b, i, ce) : looksLikeStatusLine(b, i, ce)) {
+          return i;
+        }
+        i = nl; // next iteration starts after this line
+      }
+      return -1;
+    }
+  }
+
+  static boolean looksLikeRequestLine(byte[] b, int p, int end) {
+    int sp = Ascii.indexOf(b, p, Math.min(end, p + 12), (byte) ' ');
+    if (sp < 0 || knownMethod(b, p, sp - p) == null) {
+      return false;
+    }
+    int last = lastIndexOf(b, sp + 1, end, (byte) ' ');
+    return last > sp && Ascii.startsWith(b, last + 1, end, "HTTP/1.");
+  }
+
+  static boolean looksLikeStatusLine(byte[] b, int p, int end) {
+    return end - p >= 12 && Ascii.startsWith(b, p, end, "HTTP/1.") && b[p + 8] == ' '
+        && Ascii.parseDecimal(b, p + 9, p + 12) >= 100;
+  }
+
+  /** Whether the bytes start like an HTTP request ("GET /") for protocol detection. */
+  public static boolean looksLikeRequestStart(byte[] b, int off, int len) {
+    int sp = Ascii.indexOf(b, off, Math.min(off + len, off + 12), (byte) ' ');
+    return sp > off && knownMethod(b, off, sp - off) != null && sp + 1 < off + len
+        && (b[sp + 1] == '/' || b[sp + 1] == '*' || b[sp + 1] == 'h' || Character.isLetterOrDigit(
+            b[sp + 1]));
+  }
+
+  public static boolean looksLikeResponseStart(byte[] b, int off, int len) {
+    return Ascii.startsWith(b, off, off + len, "HTTP/1.") && len >= 9 && b[off + 8] == ' ';
+  }
+
+  private static String knownMethod(byte[] b, int off, int len) {
+    for (String m : KNOWN_METHODS) {
+      if (m.length() == len && Ascii.startsWith(b, off, off + len, m)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  private static String method(byte[] b, int off, int len) {
+    String known = knownMethod(b, off, len);
+    return known != null ? known : Ascii.latin1(b, off, len);
+  }
+
+  private static boolean isToken(byte[] b, int off, int end) {
+    for (int i = off; i < end; i++) {
+      int c = b[i] & 0xFF;
+      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      if (!ok) {
+        return false;
+      }
+    }
+    return end > off;
+  }
+
+  /** The path of a request target: origin-form "/a?b", absolute-form "http://h/a?b", or "*". */
+  static String path(String target) {
+    String t = target;
+    int scheme = t.indexOf("://");
+    if (scheme > 0 && scheme < 8) {
+      int slash = t.indexOf('/', scheme + 3);
+      t = slash < 0 ? "/" : t.substring(slash);
+    }
+    int q = t.indexOf('?');
+    return q >= 0 ? t.substring(0, q) : t;
+  }
+
+  private static int lastIndexOf(byte[] b, int from, int to, byte x) {
+    for (int i = to - 1; i >= from; i--) {
+      if (b[i] == x) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static long parseHex(byte[] b, int off, int to) {
+    while (off < to && (b[off] == ' ' || b[off] == '\t')) {
+      off++;
+    }
+    while (to > off && (b[to - 1] == ' ' || b[to - 1] == '\t')) {
+      to--;
+    }
+    if (off >= to || to - off > 15) {
+      return -1;
+    }
+    long v = 0;
+    for (int i = off; i < to; i++) {
+      int d = Character.digit(b[i], 16);
+      if (d < 0) {
+        return -1;
+      }
+      v = v << 4 | d;
+    }
+    return v;
+  }
+
+}

@@ -1,0 +1,445 @@
+package dev.intuition.decoder.protocol.redis;
+
+import dev.intuition.decoder.DecoderStats.Counter;
+import dev.intuition.decoder.Outcome;
+import dev.intuition.decoder.pairing.Pairer;
+import dev.intuition.decoder.pairing.Request;
+import dev.intuition.decoder.pairing.Response;
+import dev.intuition.decoder.protocol.Ascii;
+import dev.intuition.decoder.protocol.PairingDecoder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Redis RESP2 and RESP3 (redis.io/docs/reference/protocol-spec): commands as arrays of bulk strings or
+ * inline lines, replies of every type (nested aggregates streamed, never buffered whole), pipelining,
+ * error replies ({@code -ERR ...}, blob errors) as outcome error, pub/sub confirmations and pushes kept
+ * out of the request/response pairing.
+ */
+public final class RedisDecoder extends PairingDecoder {
+  private static final int MAX_DEPTH = 64;
+  private static final int MAX_LINE = 64 * 1024;
+  private static final int MAX_ARGS = 32;
+  private static final int ARG_PREFIX = 256;
+  private static final int QUERY_ARG_CHARS = 64;
+  private static final Set<String> NO_KEY = Set.of(
+      "PING", "ECHO", "AUTH", "HELLO", "SELECT", "INFO", "CONFIG", "CLIENT", "CLUSTER", "COMMAND",
+      "DBSIZE", "FLUSHDB", "FLUSHALL", "KEYS", "SCAN", "MULTI", "EXEC", "DISCARD", "UNWATCH", "QUIT",
+      "SAVE", "BGSAVE", "BGREWRITEAOF", "LASTSAVE", "TIME", "MONITOR", "SLOWLOG", "SCRIPT", "FUNCTION",
+      "PUBLISH", "SPUBLISH", "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE",
+      "SUNSUBSCRIBE", "PUBSUB", "RESET", "ROLE", "REPLICAOF", "SLAVEOF", "SHUTDOWN", "SWAPDB", "WAIT",
+      "ACL", "MEMORY", "LATENCY", "MODULE", "DEBUG", "READONLY", "READWRITE", "RANDOMKEY", "LOLWUT",
+      "EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL", "FCALL_RO");
+  private static final Set<String> SUBSCRIBE = Set.of("SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE");
+
+  private enum State { LINE, BULK, RESYNC }
+
+  private final Parser requests = new Parser(true);
+  private final Parser responses = new Parser(false);
+  private boolean subscribed;
+  private String switchedTo;
+
+  public RedisDecoder(Pairer pairer, boolean midStream) {
+    super(pairer, midStream);
+  }
+
+  @Override
+  public int data(boolean fromClient, byte[] buf, int off, int len, long ts) {
+    return (fromClient ? requests : responses).data(buf, off, len, ts);
+  }
+
+  @Override
+  public void gap(boolean fromClient, int len, long ts) {
+    (fromClient ? requests : responses).gap(len, ts);
+  }
+
+  @Override
+  public String switchedTo() {
+    return switchedTo;
+  }
+
+  /** Whether bytes start like a RESP command array ("*2\r\n$3\r\n"). */
+  public static boolean looksLikeCommand(byte[] b, int off, int len) {
+    int end = off + len;
+    if (len < 4 || b[off] != '*') {
+      return false;
+    }
+    int nl = Ascii.lineEnd(b, off, Math.min(end, off + 12));
+    return nl > off + 1 && b[nl - 1] == '\r' && Ascii.parseDecimal(b, off + 1, nl - 1) > 0
+        && nl + 1 < end && b[nl + 1] == '$';
+  }
+
+  /** Whether bytes start like a RESP reply line (+OK, -ERR ..., :1, $5). */
+  public static boolean looksLikeReply(byte[] b, int off, int len) {
+    int end = off + len;
+    if (len < 3) {
+      return false;
+    }
+    int nl = Ascii.lineEnd(b, off, Math.min(end, off + 512));
+    if (nl < 0 || b[nl - 1] != '\r') {
+      return false;
+    }
+    int ce = nl - 1;
+    return switch (b[off]) {
+      case '+', '-' -> ce > off + 1 && Ascii.isPrintable(b, off + 1, ce - off - 1);
+      case ':', '$', '*' -> Ascii.parseSigned(b, off + 1, ce) != Long.MIN_VALUE;
+      default -> false;
+    };
+  }
+
+  private final class Parser {
+    private final boolean isRequest;
+    private State state;
+    private final int[] stack = new int[MAX_DEPTH];
+    private final boolean[] attribute = new boolean[MAX_DEPTH];
+    private int depth;
+    private long remaining;
+    private boolean inMessage;
+    private long start;
+    private long bytes;
+    private boolean loss;
+    // What is kept of the current message.
+    private byte firstType;
+    private long topCount;
+    private String errorText;
+    private final List<String> args = new ArrayList<>();
+    private long argCount;
+    private boolean wantBulk;
+
+    Parser(boolean isRequest) {
+      this.isRequest = isRequest;
+      this.state = midStream ? State.RESYNC : State.LINE;
+    }
+
+    int data(byte[] b, int off, int len, long ts) {
+      int p = off;
+      int end = off + len;
+      while (p < end && switchedTo == null) {
+        switch (state) {
+          case RESYNC -> {
+            int s = findStart(b, p, end);
+            if (s < 0) {
+              int lastNl = lastNewline(b, p, end); // keep the last partial line: a start may
+              if (lastNl >= 0) {                   // straddle the next segment
+                p = lastNl + 1;
+              }
+              if (end - p > MAX_LINE) {
+                p = end;
+              }
+              return p - off;
+            }
+            p = s;
+            state = State.LINE;
+          }
+          case LINE -> {
+            int nl = Ascii.lineEnd(b, p, end);
+            if (nl < 0) {
+              if (end - p > MAX_LINE) {
+                decodeError();
+                ctx.stats().increment(Counter.OVERSIZED_MESSAGES);
+                boundaryLost(ts);
+                return len;
+              }
+              return p - off;
+            }
+            if (!inMessage) {
+              beginMessage(ts);
+            }
+            int consumed = nl + 1 - p;
+            bytes += consumed;
+            if (!line(b, p, Ascii.contentEnd(b, p, nl), ts)) {
+              decodeError();
+              boundaryLost(ts);
+              return nl + 1 - off;
+            }
+            p = nl + 1;
+          }
+          case BULK -> {
+            if (wantBulk) {
+              int want = (int) Math.min(remaining - 2, ARG_PREFIX);
+              if (end - p < want) {
+                return p - off; // wait for the argument's first bytes
+              }
+              String text = Ascii.utf8(b, p, Math.max(0, want));
+              if (isRequest) {
+                args.add(text);
+              } else if (firstType == '!') {
+                errorText = text;
+              } else {
+                args.add(text);
+              }
+              wantBulk = false;
+            }
+            int k = (int) Math.min(remaining, end - p);
+            p += k;
+            bytes += k;
+            remaining -= k;
+            if (remaining == 0) {
+              state = State.LINE;
+              elementDone(ts);
+            }
+          }
+        }
+      }
+      return switchedTo != null ? len : p - off;
+    }
+
+    private void beginMessage(long ts) {
+      inMessage = true;
+      start = ts;
+      bytes = 0;
+      loss = false;
+      depth = 0;
+      firstType = 0;
+      topCount = -1;
+      errorText = null;
+      args.clear();
+      argCount = 0;
+    }
+
+    /** One RESP line b[p, ce): false if it is not valid RESP. */
+    private boolean line(byte[] b, int p, int ce, long ts) {
+      if (ce == p) {
+        if (depth == 0 && isRequest) { // a stray empty line between inline commands
+          inMessage = false;
+          return true;
+        }
+        return false;
+      }
+      byte type = b[p];
+      boolean top = depth == 0;
+      if (top) {
+        firstType = type;
+      }
+      if (isRequest && top && type != '*') {
+        return inlineCommand(b, p, ce, ts);
+      }
+      switch (type) {
+        case '*', '%', '~', '>', '|' -> {
+          long n = Ascii.parseSigned(b, p + 1, ce);
+          if (n == Long.MIN_VALUE || n < -1) {
+            return false;
+          }
+          if (top) {
+            topCount = n;
+          }
+          long elements = (type == '%' || type == '|') ? 2 * n : n;
+          if (elements <= 0) {
+            elementDone(ts);
+            return true;
+          }
+          if (depth == MAX_DEPTH || elements > Integer.MAX_VALUE) {
+            return false;
+          }
+          stack[depth] = (int) elements;
+          attribute[depth] = type == '|';
+          depth++;
+          if (top && isRequest) {
+            argCount = n;
+          }
+          return true;
+        }
+        case '$', '=', '!' -> {
+          long n = Ascii.parseSigned(b, p + 1, ce);
+          if (n == Long.MIN_VALUE || n < -1) {
+            return false;
+          }
+          if (n == -1) {
+            elementDone(ts);
+            return true;
+          }
+          remaining = n + 2;
+          state = State.BULK;
+          wantBulk = (isRequest && depth == 1 && args.size() < MAX_ARGS)
+              || (!isRequest && (type == '!' && depth == 0
+                  || depth == 1 && args.isEmpty() && (firstType == '*' || firstType == '>')));
+          return true;
+        }
+        case '-' -> {
+          if (top) {
+            errorText = Ascii.utf8(b, p + 1, Math.min(ce - p - 1, ARG_PREFIX));
+          }
+          elementDone(ts);
+          return true;
+        }
+        case '+', ':', '_', ',', '#', '(' -> {
+          elementDone(ts);
+          return true;
+        }
+        default -> {
+          return false;
+        }
+      }
+    }
+
+    private boolean inlineCommand(byte[] b, int p, int ce, long ts) {
+      if (!Ascii.isPrintable(b, p, ce - p)) {
+        return false;
+      }
+      for (String word : Ascii.utf8(b, p, ce - p).trim().split("\\s+")) {
+        if (!word.isEmpty() && args.size() < MAX_ARGS) {
+          args.add(word);
+        }
+        argCount++;
+      }
+      elementDone(ts);
+      return true;
+    }
+
+    private void elementDone(long ts) {
+      while (depth > 0) {
+        if (--stack[depth - 1] > 0) {
+          return;
+        }
+        depth--;
+        if (attribute[depth]) {
+          return; // an attribute precedes the value it describes: that value is still to come
+        }
+      }
+      messageDone(ts);
+    }
+
+    private void messageDone(long ts) {
+      inMessage = false;
+      if (isRequest) {
+        request(ts);
+      } else {
+        response(ts);
+      }
+    }
+
+    private void request(long ts) {
+      Request r = new Request(start);
+      r.endMicros = ts;
+      r.bytes = bytes;
+      if (args.isEmpty()) {
+        r.method = "";
+      } else {
+        ctx.redactor().redisArguments(args);
+        String cmd = args.get(0).toUpperCase(Locale.ROOT);
+        r.method = cmd;
+        r.resource = resource(cmd);
+        r.query = queryLine();
+        if (SUBSCRIBE.contains(cmd)) {
+          subscribed = true;
+          r.expectedReplies = (int) Math.max(1, argCount - 1);
+        } else if (cmd.equals("MONITOR")) {
+          r.kind = 1;
+        }
+      }
+      if (loss) {
+        r.note(Pairer.LOSS_IN_REQUEST);
+      }
+      pairer.request(r);
+    }
+
+    private String resource(String cmd) {
+      if (cmd.startsWith("EVAL") || cmd.startsWith("FCALL")) {
+        return args.size() > 3 && !"0".equals(args.get(2)) ? args.get(3) : null;
+      }
+      return NO_KEY.contains(cmd) || args.size() < 2 ? null : args.get(1);
+    }
+
+    private String queryLine() {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < args.size(); i++) {
+        String a = args.get(i);
+        if (i > 0) {
+          sb.append(' ');
+        }
+        sb.append(i == 0 ? a.toUpperCase(Locale.ROOT)
+            : a.length() > QUERY_ARG_CHARS ? a.substring(0, QUERY_ARG_CHARS) + "..." : a);
+      }
+      if (argCount > args.size()) {
+        sb.append(" ... (").append(argCount).append(" arguments)");
+      }
+      return sb.toString();
+    }
+
+    private void response(long ts) {
+      String first = args.isEmpty() ? "" : args.get(0).toLowerCase(Locale.ROOT);
+      boolean pubsubMessage = first.equals("message") || first.equals("pmessage")
+          || first.equals("smessage");
+      if (firstType == '>' && !first.endsWith("subscribe") || subscribed && pubsubMessage) {
+        return; // out-of-band: a push, or a message on a subscribed channel, answers no request
+      }
+      Response r = new Response(start);
+      r.endMicros = ts;
+      r.bytes = bytes;
+      if (firstType == '-' || firstType == '!') {
+        r.status = errorText == null ? "ERR" : errorText;
+        r.outcome = Outcome.ERROR;
+      } else {
+        r.status = "OK";
+        if (topCount >= 0) {
+          r.rows = topCount;
+        }
+      }
+      if (loss) {
+        r.note(Pairer.LOSS_IN_RESPONSE);
+      }
+      Request head = pairer.head();
+      pairer.response(r);
+      if (head != null && head.kind == 1) {
+        switchedTo = "MONITOR stream";
+      }
+    }
+
+    void gap(int len, long ts) {
+      if (state == State.BULK && len <= remaining - 2) {
+        loss = true;
+        wantBulk = false;
+        remaining -= len;
+        bytes += len;
+        return;
+      }
+      if (state != State.RESYNC) {
+        boundaryLost(ts);
+      }
+    }
+
+    private void boundaryLost(long ts) {
+      if (isRequest) {
+        Request placeholder = new Request(inMessage ? start : ts);
+        placeholder.note(Pairer.LOSS_IN_REQUEST);
+        pairer.request(placeholder);
+      } else {
+        pairer.responseLost(ts);
+      }
+      inMessage = false;
+      depth = 0;
+      wantBulk = false;
+      state = State.RESYNC;
+    }
+
+    /** A line start where a message plausibly begins (a command array, or a reply line). */
+    private int findStart(byte[] b, int p, int end) {
+      for (int i = p; i < end; i++) {
+        if (i > p && b[i - 1] != '\n') {
+          continue;
+        }
+        int nl = Ascii.lineEnd(b, i, end);
+        if (nl < 0) {
+          return -1;
+        }
+        boolean match = isRequest ? looksLikeCommand(b, i, end - i) : looksLikeReply(b, i, end - i);
+        if (match) {
+          return i;
+        }
+        i = nl;
+      }
+      return -1;
+    }
+
+    private int lastNewline(byte[] b, int p, int end) {
+      for (int i = end - 1; i >= p; i--) {
+        if (b[i] == '\n') {
+          return i;
+        }
+      }
+      return -1;
+    }
+  }
+}
