@@ -72,6 +72,7 @@ public final class TcpReassembler {
   };
   private long lastSweepMicros = Long.MIN_VALUE;
   private long latestMicros = Long.MIN_VALUE;
+  private long packetNumber;
 
   public TcpReassembler(int maxConnections, int window, long idleTimeoutMicros, MemoryBudget budget,
       DecoderStats stats, Function<ConnectionInfo, StreamListener> listenerFactory) {
@@ -125,13 +126,21 @@ public final class TcpReassembler {
     if (syn) {
       stream.syn(s.seq);
     }
+    packetNumber++;
     if (s.has(TcpSegment.ACK)) {
-      reverse.acknowledged(s.ack, ts);
+      reverse.acknowledged(s.ack, packetNumber);
+      if (s.payloadLength > 0) {
+        // Data that acknowledges bytes we never saw (a response to a lost request): the gap comes
+        // first, in stream order. A bare ACK gets one packet of grace in case its data comes next.
+        reverse.settle(packetNumber + 1, ts);
+      }
     }
     int dataSeq = syn ? s.seq + 1 : s.seq;
     if (s.payloadLength > 0) {
       stream.segment(dataSeq, s.buffer, s.payloadOffset, s.capturedLength, s.payloadLength, ts);
     }
+    t.fromA.settle(packetNumber, ts);
+    t.fromB.settle(packetNumber, ts);
     if (s.has(TcpSegment.RST)) {
       table.remove(key);
       remember(key, t);

@@ -31,6 +31,9 @@ final class TcpStream {
   private int finSeq;
   boolean finDelivered;
   boolean delivered;
+  private boolean ackNoted;
+  private int ackTarget;
+  private long ackNotedAt;
 
   TcpStream(boolean fromA, StreamListener listener, int window, MemoryBudget budget,
       DecoderStats stats) {
@@ -95,15 +98,34 @@ final class TcpStream {
     pendingBytes += captured;
   }
 
-  /** The peer acknowledged up to {@code ack}: anything below it we have not seen was lost. */
-  void acknowledged(int ack, long ts) {
+  /**
+   * The peer acknowledged up to {@code ack}: bytes below it that we have not seen were lost by the
+   * capture, since the peer has them and will not ask again. Captures sometimes record an ACK just
+   * before the data it acknowledges, so the verdict waits one packet ({@link #settle}).
+   */
+  void acknowledged(int ack, long packetNumber) {
     if (!known || finDelivered) {
       return;
     }
     int target = finPending && ack - finSeq > 0 ? finSeq : ack;
     int ahead = target - nextSeq;
-    if (ahead > 0 && ahead <= (1 << 30)) {
-      flushTo(target, ts);
+    if (ahead > 0 && ahead <= (1 << 30) && (!ackNoted || target - ackTarget > 0)) {
+      if (!ackNoted) {
+        ackNotedAt = packetNumber;
+      }
+      ackNoted = true;
+      ackTarget = target;
+    }
+  }
+
+  /** Declares the bytes acknowledged before the current packet and still missing as a gap. */
+  void settle(long packetNumber, long ts) {
+    if (!ackNoted || ackNotedAt >= packetNumber) {
+      return;
+    }
+    ackNoted = false;
+    if (!finDelivered && ackTarget - nextSeq > 0) {
+      flushTo(ackTarget, ts);
       drain(ts);
     }
   }

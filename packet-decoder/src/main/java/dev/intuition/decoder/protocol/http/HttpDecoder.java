@@ -124,7 +124,8 @@ public final class HttpDecoder extends PairingDecoder {
             if (lastNewline >= 0) {
               p = lastNewline + 1;
             }
-            if (end - p > MAX_LINE) {
+            // Keep the last partial line only if a start line may be beginning there.
+            if (end - p > MAX_LINE || !couldStartMessage(b, p, end)) {
               p = end;
             }
             return p - off;
@@ -503,6 +504,28 @@ public final class HttpDecoder extends PairingDecoder {
         System.arraycopy(b, p, form, formLength, n);
         formLength += n;
       }
+    }
+
+    private boolean couldStartMessage(byte[] b, int p, int end) {
+      if (isRequest) {
+        int sp = Ascii.indexOf(b, p, end, (byte) ' ');
+        if (sp < 0) { // a method may be cut: every byte so far must be an upper-case letter
+          for (int i = p; i < end; i++) {
+            if (b[i] < 'A' || b[i] > 'Z') {
+              return false;
+            }
+          }
+          return end - p <= 10;
+        }
+        return knownMethod(b, p, sp - p) != null;
+      }
+      String prefix = "HTTP/1.";
+      for (int i = p; i < end && i - p < prefix.length(); i++) {
+        if (b[i] != prefix.charAt(i - p)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** The first plausible start line at a line start in {@code b[p, end)}, or -1. */
