@@ -24,10 +24,11 @@ public final class TrafficDecoder {
   private final DecoderStats stats = new DecoderStats();
   private final TcpSegment segment = new TcpSegment();
   private final TcpReassembler reassembler;
+  private final MemoryBudget budget;
   private RuntimeException firstInternalError;
 
   public TrafficDecoder(DecoderSettings settings, TransactionListener listener) {
-    MemoryBudget budget = new MemoryBudget(settings.maxTotalBufferedBytes());
+    this.budget = new MemoryBudget(settings.maxTotalBufferedBytes());
     DecoderContext ctx = new DecoderContext(settings, stats, budget, new Redactor(settings),
         listener);
     ProtocolDetector detector = new ProtocolDetector(settings.portProtocols());
@@ -88,6 +89,11 @@ public final class TrafficDecoder {
   /** The first exception a decoder threw (counted as an internal error), or null: always a bug. */
   public RuntimeException firstInternalError() {
     return firstInternalError;
+  }
+
+  /** Bytes held right now for reordering and partial messages, over all connections. */
+  public long bufferedBytes() {
+    return budget.used();
   }
 
   public int activeConnections() {

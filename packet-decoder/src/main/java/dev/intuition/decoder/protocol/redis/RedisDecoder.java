@@ -78,7 +78,7 @@ public final class RedisDecoder extends PairingDecoder {
       return false;
     }
     int nl = Ascii.lineEnd(b, off, Math.min(end, off + 512));
-    if (nl < 0 || b[nl - 1] != '\r') {
+    if (nl <= off || b[nl - 1] != '\r') {
       return false;
     }
     int ce = nl - 1;
