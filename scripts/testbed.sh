@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# A test host for the real-server tests: network namespace "intuition-test" joined to the host by a veth
+# pair (host side intu-h 10.77.0.1, namespace side intu-n 10.77.0.2), running real servers:
+#   redis-server   10.77.0.2:6380  (password "redis-pw": a non-standard port, found by content)
+#   redis-server   10.77.0.2:6379
+#   PostgreSQL     10.77.0.2:5432  (user app / "pg-pw", database shop, SSL off)
+#   MariaDB        10.77.0.2:13306 (user app / "my-pw", database shop: a non-standard port)
+#   nginx          10.77.0.2:80 and :8081
+# Usage: testbed.sh up | down | status. Needs root. "up" is idempotent; "down" stops only the processes
+# it started (by the PIDs it recorded) and removes the namespace.
+set -euo pipefail
+NS=intuition-test
+HOST_IF=intu-h
+NS_IF=intu-n
+HOST_IP=10.77.0.1
+IP=10.77.0.2
+DIR=${INTUITION_TESTBED_DIR:-/tmp/intuition-testbed}
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+in_ns() { ip netns exec "$NS" "$@"; }
+
+wait_port() { # host port what
+  for _ in $(seq 1 150); do
+    if bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "testbed: $3 did not start listening on $1:$2 (logs in $DIR)" >&2
+  return 1
+}
+
+start_bg() { # name command...: runs in the namespace; records the server's own PID (exec, no wrapper)
+  local name=$1; shift
+  ( exec ip netns exec "$NS" "$@" >"$DIR/$name.log" 2>&1 ) &
+  echo $! > "$DIR/$name.pid"
+}
+
+up() {
+  mkdir -p "$DIR"
+  if ! ip netns list | grep -qw "$NS"; then
+    ip netns add "$NS"
+    ip link add "$HOST_IF" type veth peer name "$NS_IF"
+    ip link set "$NS_IF" netns "$NS"
+    ip addr add "$HOST_IP/24" dev "$HOST_IF"
+    ip link set "$HOST_IF" up
+    in_ns ip addr add "$IP/24" dev "$NS_IF"
+    in_ns ip link set "$NS_IF" up
+    in_ns ip link set lo up
+  fi
+
+  if [ ! -s "$DIR/redis6379.pid" ] || ! kill -0 "$(cat "$DIR/redis6379.pid")" 2>/dev/null; then
+    start_bg redis6379 redis-server --bind "$IP" --port 6379 --save '' --appendonly no \
+      --dir "$DIR" --protected-mode no
+    start_bg redis6380 redis-server --bind "$IP" --port 6380 --save '' --appendonly no \
+      --dir "$DIR" --requirepass redis-pw --protected-mode no
+  fi
+
+  if [ ! -s "$DIR/postgres.pid" ] || ! kill -0 "$(cat "$DIR/postgres.pid")" 2>/dev/null; then
+    rm -rf "$DIR/pg" "$DIR/pgsock"
+    mkdir -p "$DIR/pg" "$DIR/pgsock"
+    echo "pg-admin-pw" > "$DIR/pgpass"
+    chown postgres "$DIR/pg" "$DIR/pgsock" "$DIR/pgpass"
+    runuser -u postgres -- "$PG_BIN/initdb" -D "$DIR/pg" -U postgres --pwfile="$DIR/pgpass" \
+      --auth-local=trust --auth-host=scram-sha-256 >"$DIR/initdb.log" 2>&1
+    echo "host all all 0.0.0.0/0 scram-sha-256" >> "$DIR/pg/pg_hba.conf"
+    start_bg postgres setpriv --reuid=postgres --regid=postgres --init-groups "$PG_BIN/postgres" -D "$DIR/pg" \
+      -c listen_addresses="$IP" -c port=5432 -c unix_socket_directories="$DIR/pgsock" -c ssl=off \
+      -c fsync=off -c log_min_messages=warning
+    wait_port "$IP" 5432 PostgreSQL
+    runuser -u postgres -- "$PG_BIN/psql" -q -h "$DIR/pgsock" -U postgres -d postgres \
+      -c "CREATE USER app PASSWORD 'pg-pw'" -c "CREATE DATABASE shop OWNER app" >/dev/null
+  fi
+
+  if [ ! -s "$DIR/mariadb.pid" ] || ! kill -0 "$(cat "$DIR/mariadb.pid")" 2>/dev/null; then
+    rm -rf "$DIR/mysql"
+    mkdir -p "$DIR/mysql"
+    mariadb-install-db --datadir="$DIR/mysql" --user=root --auth-root-authentication-method=socket \
+      --skip-test-db >"$DIR/mariadb-install.log" 2>&1
+    start_bg mariadb mariadbd --no-defaults --datadir="$DIR/mysql" --user=root \
+      --bind-address="$IP" --port=13306 --socket="$DIR/mysql.sock" --pid-file="$DIR/mariadbd.pid" \
+      --skip-log-bin --innodb-flush-log-at-trx-commit=0 --log-error="$DIR/mariadb-error.log"
+    wait_port "$IP" 13306 MariaDB
+    mariadb --no-defaults --socket="$DIR/mysql.sock" -uroot -e \
+      "CREATE DATABASE shop; CREATE USER 'app'@'%' IDENTIFIED BY 'my-pw'; GRANT ALL ON shop.* TO 'app'@'%';"
+  fi
+
+  if [ ! -s "$DIR/nginx.pid" ] || ! kill -0 "$(cat "$DIR/nginx.pid")" 2>/dev/null; then
+    mkdir -p "$DIR/www" "$DIR/nginx-tmp"
+    head -c 1048576 /dev/urandom > "$DIR/www/big.bin"
+    for i in $(seq 1 3000); do echo "line $i of a text that compresses well"; done > "$DIR/www/text.txt"
+    echo "hello" > "$DIR/www/hello.txt"
+    cat > "$DIR/nginx.conf" <<CONF
+user root;
+worker_processes 1;
+daemon off;
+error_log $DIR/nginx-error.log warn;
+pid $DIR/nginx-master.pid;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path $DIR/nginx-tmp;
+  proxy_temp_path $DIR/nginx-tmp;
+  fastcgi_temp_path $DIR/nginx-tmp;
+  uwsgi_temp_path $DIR/nginx-tmp;
+  scgi_temp_path $DIR/nginx-tmp;
+  gzip on;
+  gzip_types text/plain;
+  gzip_min_length 100;
+  types { text/plain txt; application/octet-stream bin; }
+  server {
+    listen $IP:80;
+    listen $IP:8081;
+    root $DIR/www;
+    keepalive_requests 10000;
+    location = /ok { return 200 "ok\n"; }
+    location = /created { return 201 "created\n"; }
+    location = /fail { return 500 "failed\n"; }
+    location = /unavailable { return 503 "busy\n"; }
+    location = /moved { return 301 /ok; }
+    location = /empty { return 204; }
+    location = /echo { client_max_body_size 10m; return 200 "echo\n"; }
+  }
+}
+CONF
+    start_bg nginx nginx -c "$DIR/nginx.conf"
+  fi
+  wait_port "$IP" 6379 "redis-server"
+  wait_port "$IP" 6380 "redis-server (6380)"
+  wait_port "$IP" 80 nginx
+  echo "testbed: up ($NS, servers on $IP)" >&2
+}
+
+down() {
+  for f in "$DIR"/*.pid; do
+    [ -e "$f" ] || continue
+    case "$f" in *mariadbd.pid|*nginx-master.pid) continue ;; esac
+    pid=$(cat "$f")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$f"
+  done
+  if ip netns list | grep -qw "$NS"; then
+    ip netns del "$NS"
+  fi
+  ip link del "$HOST_IF" 2>/dev/null || true
+  rm -rf "$DIR"
+  echo "testbed: down" >&2
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) ip netns list | grep -w "$NS" && ls "$DIR"/*.pid 2>/dev/null ;;
+  *) echo "usage: testbed.sh up|down|status" >&2; exit 2 ;;
+esac
