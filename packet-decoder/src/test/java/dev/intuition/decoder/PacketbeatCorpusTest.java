@@ -204,6 +204,7 @@ class PacketbeatCorpusTest {
     assertEquals("select * from test;", t.query());
     assertEquals("test", t.resource());
     assertEquals(4L, t.rows());
+    assertEquals("OK", t.status());
     assertEquals(Outcome.OK, t.outcome());
   }
 

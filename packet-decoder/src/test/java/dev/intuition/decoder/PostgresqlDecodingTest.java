@@ -73,7 +73,7 @@ class PostgresqlDecodingTest {
     assertEquals("SELECT", ts.get(0).method());
     assertEquals("orders", ts.get(0).resource());
     assertEquals(2L, ts.get(0).rows());
-    assertEquals("OK", ts.get(0).status() == null ? "OK" : ts.get(0).status());
+    assertEquals("OK", ts.get(0).status());
     assertEquals("INSERT INTO orders VALUES ($1)", ts.get(1).query());
     assertEquals("23505", ts.get(1).status());
     assertEquals(Outcome.ERROR, ts.get(1).outcome());

@@ -44,6 +44,8 @@ public final class MysqlDecoder extends PairingDecoder {
   private static final int CLIENT_SSL = 0x0800;
   private static final int CLIENT_DEPRECATE_EOF = 0x0100_0000;
   private static final int SERVER_MORE_RESULTS_EXISTS = 0x0008;
+  private static final int CLIENT_MYSQL = 0x0001;
+  private static final int MARIADB_CACHE_METADATA = 1 << 4;
   private static final int MAX_STATEMENTS = 256;
   private static final int RESPONSE_PEEK = 512;
 
@@ -62,6 +64,8 @@ public final class MysqlDecoder extends PairingDecoder {
   };
   private Phase phase;
   private boolean deprecateEof;
+  /** MariaDB: a result set's column count is followed by a "metadata follows" byte. */
+  private boolean cacheMetadata;
   private String lastPreparedSql;
   private String switchedTo;
   private long commandsSinceServerGap = 1;
@@ -286,6 +290,11 @@ public final class MysqlDecoder extends PairingDecoder {
       if (seq == 1 && len >= 4) { // HandshakeResponse41 / SSLRequest: capability flags first
         int caps = le32(b, p);
         deprecateEof = (caps & CLIENT_DEPRECATE_EOF) != 0;
+        // MariaDB clears CLIENT_MYSQL and puts extended capabilities in the last 4 filler bytes
+        // (mariadb.com/kb/en/connection/#handshake-response-packet).
+        if ((caps & CLIENT_MYSQL) == 0 && len >= 32) {
+          cacheMetadata = (le32(b, p + 28) & MARIADB_CACHE_METADATA) != 0;
+        }
         if ((caps & CLIENT_SSL) != 0 && payload == 32) {
           switchedTo = "TLS";
         }
@@ -432,13 +441,17 @@ public final class MysqlDecoder extends PairingDecoder {
           remainingDefs = Long.MAX_VALUE; // definitions until EOF
         } else {
           long[] v = new long[1];
-          if (lenenc(b, p, len, 0, v) < 0 || v[0] == 0) {
+          int at = lenenc(b, p, len, 0, v);
+          if (at < 0 || v[0] == 0) {
             decodeError();
             complete();
             return;
           }
           remainingDefs = v[0];
           step = Step.COLUMNS;
+          if (cacheMetadata && at < len && b[p + at] == 0) {
+            step = deprecateEof ? Step.ROWS : Step.COLUMNS_EOF; // definitions cached: none sent
+          }
         }
       }
       case COLUMNS -> {

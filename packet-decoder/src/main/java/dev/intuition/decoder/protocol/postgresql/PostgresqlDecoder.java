@@ -476,6 +476,9 @@ public final class PostgresqlDecoder extends PairingDecoder {
           }
           rowsFromTags = -1;
           dataRows = 0;
+          if (r.status == null) {
+            r.status = "OK";
+          }
           if (loss) {
             r.note(Pairer.LOSS_IN_RESPONSE);
             loss = false;
