@@ -117,6 +117,7 @@ http {
     location = /moved { return 301 /ok; }
     location = /empty { return 204; }
     location = /echo { client_max_body_size 10m; return 200 "echo\n"; }
+    location /upload/ { dav_methods PUT; create_full_put_path on; client_max_body_size 10m; }
   }
 }
 CONF
