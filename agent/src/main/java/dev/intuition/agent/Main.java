@@ -26,6 +26,7 @@ public final class Main {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     return switch (args[0].toLowerCase(Locale.ROOT)) {
       case "decode" -> new DecodeCommand(out, err).run(rest);
+      case "demo" -> new DemoCommand(out, err).run(rest);
       default -> {
         err.println("intuition: unknown command '" + args[0] + "' (try --help)");
         yield EXIT_USAGE;
@@ -39,6 +40,7 @@ public final class Main {
 
         Commands run by this program:
           decode [--port PROTOCOL=PORT ...] FILE...   decode captures to one transaction JSON per line
+          demo [--capture FILE]                      show what Intuition sees in a multi-service capture
 
         Run 'intuition COMMAND --help' for a command's options.
         """;
