@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Test helper: decodes a capture file into the transactions and encrypted connections it yields. */
 public final class Captures {
@@ -37,6 +38,17 @@ public final class Captures {
   }
 
   public static Decoded decode(Path file, DecoderSettings settings) {
+    return decode(settings, decoder -> {
+      try {
+        CaptureReader.read(file, decoder::packet);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  /** Runs a decoder fed by {@code feed}, finishes it, and returns everything it reported. */
+  public static Decoded decode(DecoderSettings settings, Consumer<TrafficDecoder> feed) {
     List<Transaction> out = new ArrayList<>();
     List<Connection> encrypted = new ArrayList<>();
     TrafficDecoder decoder = new TrafficDecoder(settings, new TransactionListener() {
@@ -50,11 +62,7 @@ public final class Captures {
         encrypted.add(c);
       }
     });
-    try {
-      CaptureReader.read(file, decoder::packet);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    feed.accept(decoder);
     decoder.finish();
     if (decoder.firstInternalError() != null) {
       throw new AssertionError("decoder threw", decoder.firstInternalError());

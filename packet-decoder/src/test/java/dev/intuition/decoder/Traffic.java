@@ -25,27 +25,11 @@ final class Traffic {
   }
 
   Captures.Decoded decode(DecoderSettings settings, UnaryOperator<List<Frame>> transform) {
-    List<Transaction> out = new ArrayList<>();
-    List<Connection> encrypted = new ArrayList<>();
-    TrafficDecoder decoder = new TrafficDecoder(settings, new TransactionListener() {
-      @Override
-      public void transaction(Transaction t) {
-        out.add(t);
-      }
-
-      @Override
-      public void encryptedConnection(Connection c, String serverName) {
-        encrypted.add(c);
+    return Captures.decode(settings, decoder -> {
+      for (Frame f : transform.apply(new ArrayList<>(frames))) {
+        decoder.packet(LinkType.ETHERNET, f.timestampMicros(), f.bytes(), 0, f.bytes().length);
       }
     });
-    for (Frame f : transform.apply(new ArrayList<>(frames))) {
-      decoder.packet(LinkType.ETHERNET, f.timestampMicros(), f.bytes(), 0, f.bytes().length);
-    }
-    decoder.finish();
-    if (decoder.firstInternalError() != null) {
-      throw new AssertionError("decoder threw", decoder.firstInternalError());
-    }
-    return new Captures.Decoded(out, encrypted, decoder.stats());
   }
 
   static byte[] ascii(String s) {

@@ -1,0 +1,125 @@
+package dev.intuition.agent.capture;
+
+import dev.intuition.decoder.link.LinkType;
+import java.io.IOException;
+import org.pcap4j.core.BpfProgram.BpfCompileMode;
+import org.pcap4j.core.NotOpenException;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapNetworkInterface.PromiscuousMode;
+import org.pcap4j.core.PcapStat;
+import org.pcap4j.core.RawPacketListener;
+
+/**
+ * One libpcap handle on one interface, the only class that speaks to pcap4j. Opened on the thread that
+ * is in the right network namespace; the handle keeps capturing in that namespace whichever thread reads
+ * it later. Captures with {@code loop} and a raw listener (the fastest way through pcap4j), a kernel
+ * buffer of {@code bufferBytes} and immediate mode off.
+ */
+public final class PacketCapture implements AutoCloseable {
+  /** Receives each frame with its capture time; the array is the listener's to keep. */
+  @FunctionalInterface
+  public interface FrameListener {
+    void frame(long timestampMicros, byte[] frame);
+  }
+
+  /** libpcap's counters for a handle. */
+  public record Stats(long received, long dropped, long droppedByInterface) {}
+
+  private final PcapHandle handle;
+  private final String device;
+  private final LinkType linkType;
+
+  private PacketCapture(PcapHandle handle, String device, LinkType linkType) {
+    this.handle = handle;
+    this.device = device;
+    this.linkType = linkType;
+  }
+
+  /**
+   * Opens {@code device} in the calling thread's network namespace.
+   *
+   * @throws IOException with libpcap's message when the device cannot be opened or the filter compiled
+   */
+  public static PacketCapture open(String device, int snaplen, int bufferBytes, String filter)
+      throws IOException {
+    PcapHandle h;
+    try {
+      h = new PcapHandle.Builder(device)
+          .snaplen(snaplen)
+          .promiscuousMode(PromiscuousMode.NONPROMISCUOUS)
+          .timeoutMillis(250)
+          .bufferSize(bufferBytes)
+          .immediateMode(false)
+          .timestampPrecision(PcapHandle.TimestampPrecision.MICRO)
+          .build();
+    } catch (PcapNativeException e) {
+      throw new IOException("cannot capture on " + device + ": " + e.getMessage(), e);
+    }
+    try {
+      if (filter != null && !filter.isBlank()) {
+        h.setFilter(filter, BpfCompileMode.OPTIMIZE);
+      }
+      LinkType link = LinkType.fromCode(h.getDlt().value());
+      if (link == null) {
+        h.close();
+        throw new IOException(device + " has link type " + h.getDlt() + ", which is not decoded");
+      }
+      return new PacketCapture(h, device, link);
+    } catch (PcapNativeException | NotOpenException e) {
+      h.close();
+      throw new IOException("cannot set filter '" + filter + "' on " + device + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  public String device() {
+    return device;
+  }
+
+  public LinkType linkType() {
+    return linkType;
+  }
+
+  /** Captures until {@link #stop} (or close) is called; blocks the calling thread. */
+  public void loop(FrameListener listener) throws IOException {
+    RawPacketListener raw = packet -> {
+      java.sql.Timestamp ts = handle.getTimestamp();
+      long micros = ts.getTime() / 1000 * 1_000_000L + ts.getNanos() / 1000;
+      listener.frame(micros, packet);
+    };
+    try {
+      handle.loop(-1, raw);
+    } catch (InterruptedException e) {
+      // breakLoop: a normal stop
+    } catch (PcapNativeException | NotOpenException e) {
+      if (handle.isOpen()) {
+        throw new IOException("capture on " + device + " failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Makes {@link #loop} return soon (from any thread). */
+  public void stop() {
+    try {
+      handle.breakLoop();
+    } catch (NotOpenException e) {
+      // already closed
+    }
+  }
+
+  public Stats stats() {
+    try {
+      PcapStat s = handle.getStats();
+      return new Stats(s.getNumPacketsReceived(), s.getNumPacketsDropped(),
+          s.getNumPacketsDroppedByIf());
+    } catch (PcapNativeException | NotOpenException e) {
+      return new Stats(0, 0, 0);
+    }
+  }
+
+  @Override
+  public void close() {
+    handle.close();
+  }
+}
