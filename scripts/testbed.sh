@@ -6,6 +6,9 @@
 #   PostgreSQL     10.77.0.2:5432  (user app / "pg-pw", database shop, SSL off)
 #   MariaDB        10.77.0.2:13306 (user app / "my-pw", database shop: a non-standard port)
 #   nginx          10.77.0.2:80 and :8081
+# and a second namespace "intuition-test2" (intu-h2 10.77.1.1 / intu-n2 10.77.1.2) running
+#   redis-server   10.77.1.2:6379
+# so that captures of two namespaces at once can be tested.
 # Usage: testbed.sh up | down | status. Needs root. "up" is idempotent; "down" stops only the processes
 # it started (by the PIDs it recorded) and removes the namespace.
 set -euo pipefail
@@ -16,7 +19,22 @@ HOST_IP=10.77.0.1
 IP=10.77.0.2
 DIR=${INTUITION_TESTBED_DIR:-/tmp/intuition-testbed}
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+NS2=intuition-test2
+IP2=10.77.1.2
 in_ns() { ip netns exec "$NS" "$@"; }
+
+make_ns() { # name host-if ns-if host-ip ns-ip
+  if ! ip netns list | grep -qw "$1"; then
+    ip netns add "$1"
+    ip link add "$2" type veth peer name "$3"
+    ip link set "$3" netns "$1"
+    ip addr add "$4/24" dev "$2"
+    ip link set "$2" up
+    ip netns exec "$1" ip addr add "$5/24" dev "$3"
+    ip netns exec "$1" ip link set "$3" up
+    ip netns exec "$1" ip link set lo up
+  fi
+}
 
 wait_port() { # host port what
   for _ in $(seq 1 150); do
@@ -35,22 +53,20 @@ start_bg() { # name command...: runs in the namespace; records the server's own 
 
 up() {
   mkdir -p "$DIR"
-  if ! ip netns list | grep -qw "$NS"; then
-    ip netns add "$NS"
-    ip link add "$HOST_IF" type veth peer name "$NS_IF"
-    ip link set "$NS_IF" netns "$NS"
-    ip addr add "$HOST_IP/24" dev "$HOST_IF"
-    ip link set "$HOST_IF" up
-    in_ns ip addr add "$IP/24" dev "$NS_IF"
-    in_ns ip link set "$NS_IF" up
-    in_ns ip link set lo up
-  fi
+  make_ns "$NS" "$HOST_IF" "$NS_IF" "$HOST_IP" "$IP"
+  make_ns "$NS2" intu-h2 intu-n2 10.77.1.1 "$IP2"
 
   if [ ! -s "$DIR/redis6379.pid" ] || ! kill -0 "$(cat "$DIR/redis6379.pid")" 2>/dev/null; then
     start_bg redis6379 redis-server --bind "$IP" --port 6379 --save '' --appendonly no \
       --dir "$DIR" --protected-mode no
     start_bg redis6380 redis-server --bind "$IP" --port 6380 --save '' --appendonly no \
       --dir "$DIR" --requirepass redis-pw --protected-mode no
+  fi
+
+  if [ ! -s "$DIR/redis2.pid" ] || ! kill -0 "$(cat "$DIR/redis2.pid")" 2>/dev/null; then
+    ( exec ip netns exec "$NS2" redis-server --bind "$IP2" --port 6379 --save '' --appendonly no \
+      --dir "$DIR" --protected-mode no >"$DIR/redis2.log" 2>&1 ) &
+    echo $! > "$DIR/redis2.pid"
   fi
 
   if [ ! -s "$DIR/postgres.pid" ] || ! kill -0 "$(cat "$DIR/postgres.pid")" 2>/dev/null; then
@@ -126,6 +142,7 @@ CONF
   wait_port "$IP" 6379 "redis-server"
   wait_port "$IP" 6380 "redis-server (6380)"
   wait_port "$IP" 80 nginx
+  wait_port "$IP2" 6379 "redis-server (second namespace)"
   echo "testbed: up ($NS, servers on $IP)" >&2
 }
 
@@ -141,10 +158,13 @@ down() {
     fi
     rm -f "$f"
   done
-  if ip netns list | grep -qw "$NS"; then
-    ip netns del "$NS"
-  fi
+  for ns in "$NS" "$NS2"; do
+    if ip netns list | grep -qw "$ns"; then
+      ip netns del "$ns"
+    fi
+  done
   ip link del "$HOST_IF" 2>/dev/null || true
+  ip link del intu-h2 2>/dev/null || true
   rm -rf "$DIR"
   echo "testbed: down" >&2
 }
@@ -152,6 +172,6 @@ down() {
 case "${1:-}" in
   up) up ;;
   down) down ;;
-  status) ip netns list | grep -w "$NS" && ls "$DIR"/*.pid 2>/dev/null ;;
+  status) ip netns list | grep -E -w "$NS|$NS2" && ls "$DIR"/*.pid 2>/dev/null ;;
   *) echo "usage: testbed.sh up|down|status" >&2; exit 2 ;;
 esac

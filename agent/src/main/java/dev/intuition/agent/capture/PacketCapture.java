@@ -13,8 +13,9 @@ import org.pcap4j.core.RawPacketListener;
 /**
  * One libpcap handle on one interface, the only class that speaks to pcap4j. Opened on the thread that
  * is in the right network namespace; the handle keeps capturing in that namespace whichever thread reads
- * it later. Captures with {@code loop} and a raw listener (the fastest way through pcap4j), a kernel
- * buffer of {@code bufferBytes} and immediate mode off.
+ * it later. Reads with {@code dispatch} and a raw listener (like {@code loop}, the fast path through
+ * pcap4j, but returning on the read timeout so that an idle capture still ticks), a kernel buffer of
+ * {@code bufferBytes} and immediate mode off.
  */
 public final class PacketCapture implements AutoCloseable {
   /** Receives each frame with its capture time; the array is the listener's to keep. */
@@ -81,25 +82,29 @@ public final class PacketCapture implements AutoCloseable {
     return linkType;
   }
 
-  /** Captures until {@link #stop} (or close) is called; blocks the calling thread. */
-  public void loop(FrameListener listener) throws IOException {
+  /**
+   * Delivers the frames that arrived, or waits up to the read timeout (250 ms) for some: returns how
+   * many were delivered (0 after a quiet timeout), so that the caller can do periodic work between calls.
+   */
+  public int dispatch(FrameListener listener) throws IOException {
     RawPacketListener raw = packet -> {
       java.sql.Timestamp ts = handle.getTimestamp();
-      long micros = ts.getTime() / 1000 * 1_000_000L + ts.getNanos() / 1000;
+      long micros = Math.floorDiv(ts.getTime(), 1000) * 1_000_000L + ts.getNanos() / 1000;
       listener.frame(micros, packet);
     };
     try {
-      handle.loop(-1, raw);
+      return handle.dispatch(-1, raw);
     } catch (InterruptedException e) {
-      // breakLoop: a normal stop
+      return 0; // stop() broke the dispatch
     } catch (PcapNativeException | NotOpenException e) {
-      if (handle.isOpen()) {
-        throw new IOException("capture on " + device + " failed: " + e.getMessage(), e);
+      if (!handle.isOpen()) {
+        return 0;
       }
+      throw new IOException("capture on " + device + " failed: " + e.getMessage(), e);
     }
   }
 
-  /** Makes {@link #loop} return soon (from any thread). */
+  /** Makes a running {@link #dispatch} return now (from any thread). */
   public void stop() {
     try {
       handle.breakLoop();

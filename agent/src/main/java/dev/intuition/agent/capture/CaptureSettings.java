@@ -1,0 +1,22 @@
+package dev.intuition.agent.capture;
+
+import dev.intuition.decoder.DecoderSettings;
+
+/**
+ * How the agent captures.
+ *
+ * @param snaplen bytes kept of each frame (default 65535; smaller values turn the rest into gaps)
+ * @param bufferBytes kernel capture buffer per interface (default 32 MiB)
+ * @param filter BPF filter applied in the kernel (default {@code tcp})
+ * @param includeLoopback also capture the namespace's {@code lo} (default false: calls between
+ *     processes of one container are rarely what a service graph shows, and loopback sees each packet
+ *     twice)
+ * @param decoder the decoder's limits
+ */
+public record CaptureSettings(int snaplen, int bufferBytes, String filter, boolean includeLoopback,
+    DecoderSettings decoder) {
+
+  public static CaptureSettings defaults() {
+    return new CaptureSettings(65535, 32 * 1024 * 1024, "tcp", false, DecoderSettings.defaults());
+  }
+}

@@ -1,0 +1,188 @@
+package dev.intuition.agent.capture;
+
+import dev.intuition.decoder.DecoderStats;
+import dev.intuition.decoder.TrafficDecoder;
+import dev.intuition.decoder.TransactionListener;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Captures one network namespace: a dedicated platform thread enters it ({@code setns}, verified),
+ * opens a handle on each of its interfaces, then reads one of them while a sibling thread (created in
+ * the namespace, so inside it too) reads each other one. Every handle has its own decoder, confined to
+ * its thread. {@link #close} stops the threads, closes the handles and flushes the decoders: nothing is
+ * left behind when a container goes away.
+ */
+public final class NamespaceCapture implements AutoCloseable {
+  /** What a namespace's capture has seen so far: libpcap's counters and the decoders'. */
+  public record Health(String name, long packets, long dropped, long droppedByInterface,
+      Map<DecoderStats.Counter, Long> decoder, String error) {}
+
+  private final String name;
+  private final Path namespaceFile;
+  private final CaptureSettings settings;
+  private final TransactionListener listener;
+  private final List<Reader> readers = new ArrayList<>();
+  private final CompletableFuture<Void> started = new CompletableFuture<>();
+  private final Map<String, Map<DecoderStats.Counter, Long>> decoderStats =
+      new ConcurrentHashMap<>();
+  private volatile boolean running = true;
+  private volatile String error;
+  private Thread main;
+
+  /**
+   * @param name for thread names, logs and health (a container name)
+   * @param namespaceFile {@code /proc/PID/ns/net}, a Docker sandbox key, or {@code /var/run/netns/X}
+   */
+  public NamespaceCapture(String name, Path namespaceFile, CaptureSettings settings,
+      TransactionListener listener) {
+    this.name = name;
+    this.namespaceFile = namespaceFile;
+    this.settings = settings;
+    this.listener = listener;
+  }
+
+  /** Starts capturing; returns once every interface is open, or throws why it could not. */
+  public NamespaceCapture start() throws IOException {
+    main = Thread.ofPlatform().name("capture-" + name).daemon().start(this::run);
+    try {
+      started.get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      close();
+      throw new IOException("cannot capture " + name + ": " + e.getCause().getMessage(),
+          e.getCause());
+    } catch (TimeoutException e) {
+      close();
+      throw new IOException("capture of " + name + " did not start within 10 s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      close();
+      throw new IOException("interrupted while starting the capture of " + name);
+    }
+    return this;
+  }
+
+  private void run() {
+    List<Reader> opened = new ArrayList<>();
+    try {
+      NetworkNamespace.enter(namespaceFile);
+      for (String device : NetworkNamespace.interfaces()) {
+        if (device.equals("lo") && !settings.includeLoopback()) {
+          continue;
+        }
+        opened.add(new Reader(device, PacketCapture.open(device, settings.snaplen(),
+            settings.bufferBytes(), settings.filter())));
+      }
+    } catch (IOException | RuntimeException e) {
+      opened.forEach(r -> r.capture.close());
+      started.completeExceptionally(e);
+      return;
+    }
+    synchronized (readers) {
+      readers.addAll(opened);
+    }
+    started.complete(null);
+    if (opened.isEmpty()) {
+      return;
+    }
+    for (Reader r : opened.subList(1, opened.size())) {
+      r.thread = Thread.ofPlatform().name("capture-" + name + "-" + r.device).daemon().start(r);
+    }
+    opened.get(0).thread = Thread.currentThread();
+    opened.get(0).run();
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Health health() {
+    long packets = 0;
+    long dropped = 0;
+    long ifDropped = 0;
+    Map<DecoderStats.Counter, Long> total = new java.util.EnumMap<>(DecoderStats.Counter.class);
+    synchronized (readers) {
+      for (Reader r : readers) {
+        PacketCapture.Stats s = r.capture.stats();
+        packets += s.received();
+        dropped += s.dropped();
+        ifDropped += s.droppedByInterface();
+      }
+    }
+    decoderStats.values().forEach(m -> m.forEach((k, v) -> total.merge(k, v, Long::sum)));
+    return new Health(name, packets, dropped, ifDropped, total, error);
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    List<Reader> all;
+    synchronized (readers) {
+      all = new ArrayList<>(readers);
+    }
+    all.forEach(r -> r.capture.stop());
+    for (Reader r : all) {
+      if (r.thread != null) {
+        try {
+          r.thread.join(5000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+    if (main != null && main.isAlive()) {
+      try {
+        main.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    synchronized (readers) {
+      readers.forEach(r -> r.capture.close());
+      readers.clear();
+    }
+  }
+
+  /** One interface: its handle and its decoder, used only by its own thread. */
+  private final class Reader implements Runnable {
+    final String device;
+    final PacketCapture capture;
+    volatile Thread thread;
+
+    Reader(String device, PacketCapture capture) {
+      this.device = device;
+      this.capture = capture;
+    }
+
+    @Override
+    public void run() {
+      TrafficDecoder decoder = new TrafficDecoder(settings.decoder(), listener);
+      long lastTick = 0;
+      try {
+        while (running) {
+          capture.dispatch((ts, frame) -> decoder.packet(capture.linkType(), ts, frame, 0,
+              frame.length));
+          long now = System.currentTimeMillis();
+          if (now - lastTick >= 1000) {
+            decoder.tick(now * 1000);
+            decoderStats.put(device, decoder.stats().snapshot());
+            lastTick = now;
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        error = device + ": " + e.getMessage();
+      } finally {
+        decoder.finish();
+        decoderStats.put(device, decoder.stats().snapshot());
+      }
+    }
+  }
+}
