@@ -3,7 +3,7 @@
 # their command-line clients, tcpdump, tshark, libpcap and iproute2. Needs root; idempotent.
 set -euo pipefail
 packages=(libpcap0.8 tcpdump tshark redis-server redis-tools postgresql postgresql-client
-  mariadb-server mariadb-client nginx curl iproute2 procps psmisc maven bc)
+  mariadb-server mariadb-client nginx curl iproute2 procps psmisc maven bc docker.io)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -11,8 +11,10 @@ import java.util.List;
  *
  * <p>Beyond the fields DESIGN.md fixes, a transaction may carry {@code rows} (rows returned or
  * affected by a SQL statement, elements of a Redis array reply), {@code host} (HTTP Host header),
- * {@code forwardedFor} (the first address of X-Forwarded-For) and {@code params} (an HTTP form body,
- * redacted like the query string).
+ * {@code forwardedFor} (the first address of X-Forwarded-For), {@code params} (an HTTP form body,
+ * redacted like the query string) and {@code observedAt} (set by the agent: {@code server} or
+ * {@code client}, the side whose network namespace saw the call, so that a call seen from both sides is
+ * counted once, from the server side).
  */
 public record Transaction(
     Protocol protocol,
@@ -36,17 +38,18 @@ public record Transaction(
     String clientContainer,
     String serverContainer,
     String clientService,
-    String serverService) {
+    String serverService,
+    String observedAt) {
 
   public Transaction {
     notes = notes == null ? List.of() : List.copyOf(notes);
   }
 
-  /** A copy tagged with the containers and services of both ends (the agent's job). */
-  public Transaction withPlacement(
-      String clientContainer, String serverContainer, String clientService, String serverService) {
+  /** A copy tagged with the containers and services of both ends and the observing side. */
+  public Transaction withPlacement(String clientContainer, String serverContainer,
+      String clientService, String serverService, String observedAt) {
     return new Transaction(protocol, client, server, start, end, durationMicros, method, resource,
         query, status, outcome, requestBytes, responseBytes, rows, host, forwardedFor, params, notes,
-        clientContainer, serverContainer, clientService, serverService);
+        clientContainer, serverContainer, clientService, serverService, observedAt);
   }
 }

@@ -53,6 +53,7 @@ public final class TransactionJson {
     field(sb, "serverContainer", t.serverContainer(), false);
     field(sb, "clientService", t.clientService(), false);
     field(sb, "serverService", t.serverService(), false);
+    field(sb, "observedAt", t.observedAt(), false);
     sb.append('}');
   }
 

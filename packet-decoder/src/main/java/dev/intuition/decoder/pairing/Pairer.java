@@ -168,7 +168,7 @@ public final class Pairer {
         req == null ? null : req.forwardedFor,
         req == null ? null : req.params,
         notes,
-        null, null, null, null);
+        null, null, null, null, null);
     ctx.emit(t);
   }
 

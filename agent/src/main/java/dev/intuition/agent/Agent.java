@@ -1,0 +1,139 @@
+package dev.intuition.agent;
+
+import dev.intuition.agent.capture.CaptureSettings;
+import dev.intuition.agent.capture.NamespaceCapture;
+import dev.intuition.agent.capture.NetworkNamespace;
+import dev.intuition.agent.docker.DockerDiscovery;
+import dev.intuition.agent.inventory.ContainerInfo;
+import dev.intuition.agent.inventory.Inventory;
+import dev.intuition.agent.tag.Tagger;
+import dev.intuition.decoder.Transaction;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * One per host: follows the containers that Docker runs and keeps exactly one capture per distinct
+ * network namespace (containers that share one, through {@code network_mode: container:X} or
+ * {@code service:X}, are captured once), started when a container appears and closed when it goes.
+ * Every transaction is tagged with its containers and services ({@link Tagger}) before it leaves.
+ */
+public final class Agent implements AutoCloseable {
+  /** A capture and the container it is reported as (the namespace's owner). */
+  private record Running(ContainerInfo owner, NamespaceCapture capture) {}
+
+  private final CaptureSettings settings;
+  private final Consumer<Transaction> out;
+  private final DockerDiscovery discovery;
+  private final Map<Long, Running> captures = new HashMap<>();
+  private final Map<Long, String> failures = new HashMap<>();
+  private final ExecutorService lifecycle = Executors.newSingleThreadExecutor(
+      Thread.ofPlatform().name("capture-lifecycle").daemon().factory());
+  private volatile Inventory inventory = Inventory.EMPTY;
+
+  public Agent(String dockerHost, Predicate<ContainerInfo> watched, CaptureSettings settings,
+      Consumer<Transaction> out) {
+    this.settings = settings;
+    this.out = out;
+    this.discovery = new DockerDiscovery(dockerHost, watched, this::onInventory);
+  }
+
+  public Agent start() {
+    discovery.start();
+    return this;
+  }
+
+  public Inventory inventory() {
+    return inventory;
+  }
+
+  /** Names of the namespaces captured now. */
+  public synchronized List<String> capturing() {
+    return captures.values().stream().map(r -> r.owner().name()).sorted().toList();
+  }
+
+  public synchronized List<NamespaceCapture.Health> health() {
+    return captures.values().stream().map(r -> r.capture().health()).toList();
+  }
+
+  public String discoveryError() {
+    return discovery.lastError();
+  }
+
+  private void onInventory(Inventory next) {
+    inventory = next;
+    lifecycle.execute(() -> reconcile(next));
+  }
+
+  /** Starts captures for new namespaces and closes those whose containers are gone. */
+  private void reconcile(Inventory inv) {
+    Map<Long, ContainerInfo> wanted = new HashMap<>();
+    for (ContainerInfo c : inv.containers().values()) {
+      if (c.hostNetwork() || c.sharesNamespaceOf() != null) {
+        continue; // the host's namespace, or captured through the container that owns it
+      }
+      try {
+        wanted.putIfAbsent(NetworkNamespace.inode(Path.of(c.namespacePath())), c);
+      } catch (IOException e) {
+        // the container is already gone; the next inventory says so
+      }
+    }
+    List<Running> stop = new ArrayList<>();
+    synchronized (this) {
+      Set<Long> gone = new HashSet<>(captures.keySet());
+      gone.removeAll(wanted.keySet());
+      for (Long ns : gone) {
+        stop.add(captures.remove(ns));
+      }
+      failures.keySet().retainAll(wanted.keySet());
+    }
+    stop.forEach(r -> r.capture().close());
+    for (Map.Entry<Long, ContainerInfo> e : wanted.entrySet()) {
+      synchronized (this) {
+        if (captures.containsKey(e.getKey()) || failures.containsKey(e.getKey())) {
+          continue;
+        }
+      }
+      ContainerInfo owner = e.getValue();
+      try {
+        NamespaceCapture capture = new NamespaceCapture(owner.name(),
+            Path.of(owner.namespacePath()), settings, t -> emit(t, owner)).start();
+        synchronized (this) {
+          captures.put(e.getKey(), new Running(owner, capture));
+        }
+      } catch (IOException ex) {
+        synchronized (this) {
+          failures.put(e.getKey(), ex.getMessage());
+        }
+      }
+    }
+  }
+
+  private void emit(Transaction t, ContainerInfo observer) {
+    Transaction tagged = Tagger.tag(t, observer, inventory);
+    if (tagged != null) {
+      out.accept(tagged);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    discovery.close();
+    lifecycle.shutdownNow();
+    List<Running> all;
+    synchronized (this) {
+      all = new ArrayList<>(captures.values());
+      captures.clear();
+    }
+    all.forEach(r -> r.capture().close());
+  }
+}
