@@ -1,0 +1,218 @@
+package dev.intuition.agent.ship;
+
+import dev.intuition.decoder.Transaction;
+import dev.intuition.decoder.json.TransactionJson;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Sends the agent's transactions to the topology server in batches over one persistent HTTP/1.1
+ * connection, gzip-compressed and authenticated with the shared token (wire format: docs/wire-format.md,
+ * version {@value #WIRE_VERSION}). Transactions wait in a bounded queue; while the server is away the
+ * batch in hand is retried with exponential backoff (0.5 s to 30 s) and new transactions that do not
+ * fit are dropped and counted. Every few seconds a batch also carries the agent's inventory and capture
+ * health, even when there is no traffic.
+ */
+public final class Shipper implements AutoCloseable {
+  public static final int WIRE_VERSION = 1;
+  public static final String PATH = "/api/v1/ingest";
+
+  /** What shipping has done so far. */
+  public record Counters(long queued, long sent, long dropped, long batches, long failedAttempts,
+      String lastError) {}
+
+  /** Where and how to ship. */
+  public record Settings(URI server, String token, int queueCapacity, int batchSize,
+      Duration maxDelay, Duration metadataInterval) {
+    public static Settings defaults(URI server, String token) {
+      return new Settings(server, token, 100_000, 2_000, Duration.ofSeconds(1),
+          Duration.ofSeconds(5));
+    }
+  }
+
+  private final Settings settings;
+  private final String agentJson;
+  private final Supplier<String> metadataJson;
+  private final ArrayBlockingQueue<Transaction> queue;
+  private final HttpClient http;
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong batches = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private volatile String lastError;
+  private volatile boolean running = true;
+  private long sequence;
+  private Thread thread;
+
+  /**
+   * @param agentJson the agent's identity as a JSON object ({"id":..,"host":..,"version":..})
+   * @param metadataJson inventory and health as JSON members ({@code "inventory":{..},"health":{..}}),
+   *     called on the shipping thread every {@code metadataInterval}
+   */
+  public Shipper(Settings settings, String agentJson, Supplier<String> metadataJson) {
+    this.settings = settings;
+    this.agentJson = agentJson;
+    this.metadataJson = metadataJson;
+    this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  public Shipper start() {
+    thread = Thread.ofPlatform().name("shipper").daemon().start(this::run);
+    return this;
+  }
+
+  /** Hands a transaction over; never blocks: when the queue is full it is dropped and counted. */
+  public void offer(Transaction t) {
+    if (!queue.offer(t)) {
+      dropped.incrementAndGet();
+    }
+  }
+
+  public Counters counters() {
+    return new Counters(queue.size(), sent.get(), dropped.get(), batches.get(), failed.get(),
+        lastError);
+  }
+
+  private enum Result { DELIVERED, REFUSED, GAVE_UP }
+
+  private void run() {
+    List<Transaction> batch = new ArrayList<>(settings.batchSize());
+    long nextMetadata = 0;
+    while (running || !queue.isEmpty()) {
+      try {
+        Transaction first = queue.poll(settings.maxDelay().toMillis(), TimeUnit.MILLISECONDS);
+        if (first != null) {
+          batch.add(first);
+          queue.drainTo(batch, settings.batchSize() - 1);
+        }
+      } catch (InterruptedException e) {
+        break;
+      }
+      boolean metadataDue = System.nanoTime() >= nextMetadata;
+      if (batch.isEmpty() && !metadataDue) {
+        continue;
+      }
+      Result result = send(encode(batch, metadataDue ? metadataJson.get() : null));
+      switch (result) {
+        case DELIVERED -> sent.addAndGet(batch.size());
+        case REFUSED -> dropped.addAndGet(batch.size());
+        case GAVE_UP -> {
+          dropped.addAndGet(batch.size() + queue.size());
+          queue.clear();
+          return;
+        }
+      }
+      batch.clear();
+      if (metadataDue) {
+        nextMetadata = System.nanoTime() + settings.metadataInterval().toNanos();
+      }
+    }
+  }
+
+  /** Posts one batch, retrying with backoff while the server is unreachable or busy. */
+  private Result send(byte[] body) {
+    long backoff = 500;
+    while (true) {
+      try {
+        HttpRequest request = HttpRequest.newBuilder(settings.server().resolve(PATH))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + settings.token())
+            .header("Content-Type", "application/json")
+            .header("Content-Encoding", "gzip")
+            .header("X-Intuition-Wire-Version", Integer.toString(WIRE_VERSION))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 == 2) {
+          batches.incrementAndGet();
+          lastError = null;
+          return Result.DELIVERED;
+        }
+        lastError = "server answered " + r.statusCode() + ": " + r.body();
+        if (r.statusCode() / 100 == 4 && r.statusCode() != 408 && r.statusCode() != 429) {
+          failed.incrementAndGet(); // bad token, format or size: retrying will not help
+          return Result.REFUSED;
+        }
+      } catch (IOException e) {
+        lastError = "cannot reach " + settings.server() + ": " + e.getMessage();
+      } catch (InterruptedException e) {
+        return Result.GAVE_UP;
+      }
+      failed.incrementAndGet();
+      if (!running) {
+        return Result.GAVE_UP; // closing while the server is away: do not hang
+      }
+      try {
+        Thread.sleep(backoff);
+      } catch (InterruptedException e) {
+        return Result.GAVE_UP;
+      }
+      backoff = Math.min(backoff * 2, 30_000);
+    }
+  }
+
+  /** The batch as gzip-compressed JSON (docs/wire-format.md). */
+  byte[] encode(List<Transaction> batch, String metadata) {
+    StringBuilder sb = new StringBuilder(256 + batch.size() * 400);
+    sb.append("{\"version\":").append(WIRE_VERSION)
+        .append(",\"agent\":").append(agentJson)
+        .append(",\"sequence\":").append(++sequence)
+        .append(",\"sentAt\":\"").append(TransactionJson.instant(Instant.now())).append('"')
+        .append(",\"transactions\":[");
+    for (int i = 0; i < batch.size(); i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      TransactionJson.write(batch.get(i), sb);
+    }
+    sb.append(']');
+    if (metadata != null && !metadata.isEmpty()) {
+      sb.append(',').append(metadata);
+    }
+    sb.append('}');
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(sb.length() / 4 + 64);
+    try (GZIPOutputStream gz = new GZIPOutputStream(bytes, 1 << 16)) {
+      gz.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IllegalStateException("gzip to memory failed", e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * Stops taking new work and sends what is queued if the server answers within a few seconds; then
+   * gives up (what is left is counted as dropped).
+   */
+  @Override
+  public void close() {
+    running = false;
+    if (thread == null) {
+      return;
+    }
+    try {
+      thread.join(5_000);
+      if (thread.isAlive()) {
+        thread.interrupt();
+        thread.join(5_000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package dev.intuition.agent.ship;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.intuition.decoder.Endpoint;
+import dev.intuition.decoder.Outcome;
+import dev.intuition.decoder.Protocol;
+import dev.intuition.decoder.Transaction;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent's side of the wire format and its behaviour when the server is away or refuses. The server
+ * here is a stand-in that records what it receives: the topology server's ingest endpoint is built in
+ * its own issue, whose end-to-end test replaces this stand-in with the real thing.
+ */
+class ShipperTest {
+  private HttpServer server;
+  private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
+  private final List<String> headers = new CopyOnWriteArrayList<>();
+  private volatile int status = 202;
+
+  static Transaction tx(int i) {
+    return new Transaction(Protocol.HTTP, new Endpoint("10.0.0.1", 40000 + i % 1000),
+        new Endpoint("10.0.0.2", 80), Instant.EPOCH, Instant.EPOCH.plusMillis(2), 2000L, "GET",
+        "/" + i, "GET /" + i, "200", Outcome.OK, 100, 200, null, null, null, null, List.of(),
+        null, null, "web", "api", "server");
+  }
+
+  private int startServer(int port) throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+    server.createContext(Shipper.PATH, exchange -> {
+      headers.add(exchange.getRequestHeaders().getFirst("Authorization") + " "
+          + exchange.getRequestHeaders().getFirst("Content-Encoding") + " "
+          + exchange.getRequestHeaders().getFirst("X-Intuition-Wire-Version"));
+      byte[] raw = exchange.getRequestBody().readAllBytes();
+      if (status / 100 == 2) {
+        bodies.add(new ObjectMapper().readTree(new GZIPInputStream(
+            new java.io.ByteArrayInputStream(raw))));
+      }
+      exchange.sendResponseHeaders(status, -1);
+      exchange.close();
+    });
+    server.start();
+    return server.getAddress().getPort();
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.stop(0);
+    }
+  }
+
+  private static boolean waitFor(BooleanSupplier c) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!c.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
+  }
+
+  private Shipper shipper(int port, int queue) {
+    return new Shipper(new Shipper.Settings(URI.create("http://127.0.0.1:" + port), "s3cret",
+        queue, 500, Duration.ofMillis(100), Duration.ofSeconds(5)),
+        "{\"id\":\"host-1\",\"host\":\"node-a\"}",
+        () -> "\"inventory\":{\"containers\":[]},\"health\":{\"captures\":[]}").start();
+  }
+
+  @Test
+  void deliversEverythingInGzipBatchesWithTokenVersionAndMetadata() throws Exception {
+    int port = startServer(0);
+    try (Shipper s = shipper(port, 100_000)) {
+      for (int i = 0; i < 5000; i++) {
+        s.offer(tx(i));
+      }
+      assertTrue(waitFor(() -> s.counters().sent() == 5000), s.counters()::toString);
+    }
+    assertEquals(5000, bodies.stream().mapToInt(b -> b.get("transactions").size()).sum());
+    assertTrue(bodies.size() >= 10, "batches of at most 500: " + bodies.size());
+    assertTrue(headers.stream().allMatch(h -> h.equals("Bearer s3cret gzip 1")), headers::toString);
+    JsonNode first = bodies.get(0);
+    assertEquals(1, first.get("version").asInt());
+    assertEquals("node-a", first.get("agent").get("host").asText());
+    assertTrue(first.has("inventory") && first.has("health"), first::toString);
+    JsonNode t = first.get("transactions").get(0);
+    assertEquals("web", t.get("clientService").asText());
+    assertEquals("server", t.get("observedAt").asText());
+    long[] sequences = bodies.stream().mapToLong(b -> b.get("sequence").asLong()).toArray();
+    for (int i = 1; i < sequences.length; i++) {
+      assertEquals(sequences[i - 1] + 1, sequences[i]);
+    }
+  }
+
+  @Test
+  void serverAway_batchIsRetriedAndDeliveredWhenItComesBack() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    try (Shipper s = shipper(port, 100_000)) {
+      for (int i = 0; i < 300; i++) {
+        s.offer(tx(i));
+      }
+      assertTrue(waitFor(() -> s.counters().failedAttempts() >= 2), s.counters()::toString);
+      assertTrue(s.counters().lastError().startsWith("cannot reach"), s.counters().lastError());
+      startServer(port);
+      assertTrue(waitFor(() -> s.counters().sent() == 300), s.counters()::toString);
+      assertEquals(0, s.counters().dropped());
+    }
+    assertEquals(300, bodies.stream().mapToInt(b -> b.get("transactions").size()).sum());
+  }
+
+  @Test
+  void boundedQueue_dropsWhatDoesNotFitAndCountsIt() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    try (Shipper s = shipper(port, 50)) {
+      assertTrue(waitFor(() -> s.counters().failedAttempts() >= 1)); // a metadata batch in hand
+      for (int i = 0; i < 1000; i++) {
+        s.offer(tx(i));
+      }
+      Shipper.Counters c = s.counters();
+      assertEquals(50, c.queued());
+      assertEquals(950, c.dropped());
+      startServer(port);
+      assertTrue(waitFor(() -> s.counters().sent() == 50), s.counters()::toString);
+    }
+  }
+
+  @Test
+  void refusedBatches_areDroppedAndSaySo() throws Exception {
+    status = 401;
+    int port = startServer(0);
+    try (Shipper s = shipper(port, 1000)) {
+      for (int i = 0; i < 20; i++) {
+        s.offer(tx(i));
+      }
+      assertTrue(waitFor(() -> s.counters().dropped() == 20), s.counters()::toString);
+      assertTrue(s.counters().lastError().contains("401"), s.counters().lastError());
+    }
+  }
+}
