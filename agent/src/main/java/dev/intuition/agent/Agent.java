@@ -38,16 +38,37 @@ public final class Agent implements AutoCloseable {
   private final Map<Long, String> failures = new HashMap<>();
   private final ExecutorService lifecycle = Executors.newSingleThreadExecutor(
       Thread.ofPlatform().name("capture-lifecycle").daemon().factory());
+  private final boolean hostCapture;
   private volatile Inventory inventory = Inventory.EMPTY;
+  private NamespaceCapture host;
 
+  /**
+   * @param hostCapture also capture the host's own namespace (host-network containers and processes
+   *     outside containers), leaving out the bridges and veths that carry container traffic
+   */
   public Agent(String dockerHost, Predicate<ContainerInfo> watched, CaptureSettings settings,
-      Consumer<Transaction> out) {
+      boolean hostCapture, Consumer<Transaction> out) {
     this.settings = settings;
     this.out = out;
+    this.hostCapture = hostCapture;
     this.discovery = new DockerDiscovery(dockerHost, watched, this::onInventory);
   }
 
-  public Agent start() {
+  public Agent(String dockerHost, Predicate<ContainerInfo> watched, CaptureSettings settings,
+      Consumer<Transaction> out) {
+    this(dockerHost, watched, settings, false, out);
+  }
+
+  /**
+   * Starts discovery (which retries by itself while Docker is away) and the host capture.
+   *
+   * @throws IOException when the host capture was asked for and cannot start
+   */
+  public Agent start() throws IOException {
+    if (hostCapture) {
+      host = new NamespaceCapture("host", Path.of("/proc/1/ns/net"),
+          settings.withExcludeInterfaces(CaptureSettings.HOST_BRIDGES), t -> emit(t, null)).start();
+    }
     discovery.start();
     return this;
   }
@@ -62,7 +83,12 @@ public final class Agent implements AutoCloseable {
   }
 
   public synchronized List<NamespaceCapture.Health> health() {
-    return captures.values().stream().map(r -> r.capture().health()).toList();
+    List<NamespaceCapture.Health> all = new ArrayList<>();
+    if (host != null) {
+      all.add(host.health());
+    }
+    captures.values().forEach(r -> all.add(r.capture().health()));
+    return all;
   }
 
   public String discoveryError() {
@@ -135,5 +161,8 @@ public final class Agent implements AutoCloseable {
       captures.clear();
     }
     all.forEach(r -> r.capture().close());
+    if (host != null) {
+      host.close();
+    }
   }
 }

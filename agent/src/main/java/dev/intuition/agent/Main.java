@@ -27,6 +27,7 @@ public final class Main {
     return switch (args[0].toLowerCase(Locale.ROOT)) {
       case "decode" -> new DecodeCommand(out, err).run(rest);
       case "demo" -> new DemoCommand(out, err).run(rest);
+      case "agent" -> new AgentCommand(out, err, System.getenv()).run(rest);
       default -> {
         err.println("intuition: unknown command '" + args[0] + "' (try --help)");
         yield EXIT_USAGE;
@@ -41,6 +42,7 @@ public final class Main {
         Commands run by this program:
           decode [--port PROTOCOL=PORT ...] FILE...   decode captures to one transaction JSON per line
           demo [--capture FILE]                      show what Intuition sees in a multi-service capture
+          agent [OPTIONS]                            capture this host's containers and send to the server
 
         Run 'intuition COMMAND --help' for a command's options.
         """;

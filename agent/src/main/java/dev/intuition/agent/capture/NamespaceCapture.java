@@ -75,7 +75,8 @@ public final class NamespaceCapture implements AutoCloseable {
     try {
       NetworkNamespace.enter(namespaceFile);
       for (String device : NetworkNamespace.interfaces()) {
-        if (device.equals("lo") && !settings.includeLoopback()) {
+        if (device.equals("lo") && !settings.includeLoopback()
+            || settings.excludeInterfaces() != null && device.matches(settings.excludeInterfaces())) {
           continue;
         }
         opened.add(new Reader(device, PacketCapture.open(device, settings.snaplen(),
