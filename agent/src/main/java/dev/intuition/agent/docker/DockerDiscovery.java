@@ -148,6 +148,10 @@ public final class DockerDiscovery implements Closeable {
       }
       default -> {
         refresh(id);
+        ContainerInfo c = containers.get(id);
+        if (c != null && c.labels().containsKey("com.docker.swarm.service.name")) {
+          services = swarmServices(); // a task started: its service (and VIP) may be new
+        }
         publish();
       }
     }
