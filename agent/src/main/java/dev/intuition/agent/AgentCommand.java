@@ -29,7 +29,7 @@ final class AgentCommand {
   static final String VERSION = "0.1.0";
   private static final Set<String> WITH_VALUE = Set.of("--server", "--token", "--docker-host",
       "--watch", "--ignore", "--ignore-port", "--ignore-protocol", "--port", "--snaplen",
-      "--buffer-size", "--queue-size", "--host-capture", "--node");
+      "--buffer-size", "--queue-size", "--host-capture", "--node", "--report-interval");
   private static final Set<String> FLAGS = Set.of("--stdout", "--help", "-h");
 
   private final PrintStream out;
@@ -73,6 +73,8 @@ final class AgentCommand {
           --host-capture on|off  also capture the host's own interfaces (host-network containers,
                                  processes outside containers) [INTUITION_HOST_CAPTURE] (default off)
           --node NAME            this host's name in reports [INTUITION_NODE] (default: hostname)
+          --report-interval S    seconds between status lines on stderr (captures, packets, drops,
+                                 transactions, shipping) [INTUITION_REPORT_INTERVAL] (default 60)
           --stdout               print transactions as JSON lines instead of sending them
           -h, --help             this help
         """;
@@ -161,6 +163,18 @@ final class AgentCommand {
     err.printf("intuition agent %s on %s: Docker at %s, %s%n", VERSION, node,
         dockerHost == null ? "DOCKER_HOST or the default socket" : dockerHost,
         stdout ? "printing transactions" : "sending to " + server);
+    int reportSeconds = o.integer("--report-interval", "INTUITION_REPORT_INTERVAL", 60);
+    Shipper reportShipper = shipper;
+    Thread.ofPlatform().name("status-report").daemon().start(() -> {
+      while (true) {
+        try {
+          Thread.sleep(reportSeconds * 1000L);
+        } catch (InterruptedException e) {
+          return;
+        }
+        err.println(status(agent[0], reportShipper));
+      }
+    });
     CountDownLatch stopped = new CountDownLatch(1);
     Shipper finalShipper = shipper;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -180,6 +194,39 @@ final class AgentCommand {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /** One line for the operator: what is captured, seen, lost and shipped. */
+  static String status(Agent agent, Shipper shipper) {
+    long packets = 0;
+    long dropped = 0;
+    long transactions = 0;
+    List<String> errors = new java.util.ArrayList<>();
+    for (var h : agent.health()) {
+      packets += h.packets();
+      dropped += h.dropped() + h.droppedByInterface();
+      transactions += h.decoder().getOrDefault(
+          dev.intuition.decoder.DecoderStats.Counter.TRANSACTIONS, 0L);
+      if (h.error() != null) {
+        errors.add(h.name() + ": " + h.error());
+      }
+    }
+    StringBuilder line = new StringBuilder(String.format(java.util.Locale.ROOT,
+        "status: %d namespaces captured, %d packets, %d dropped by the kernel, %d transactions",
+        agent.capturing().size(), packets, dropped, transactions));
+    if (shipper != null) {
+      Shipper.Counters c = shipper.counters();
+      line.append(String.format(java.util.Locale.ROOT, "; shipped %d, queued %d, dropped %d",
+          c.sent(), c.queued(), c.dropped()));
+      if (c.lastError() != null) {
+        line.append("; server: ").append(c.lastError());
+      }
+    }
+    if (agent.discoveryError() != null) {
+      line.append("; ").append(agent.discoveryError());
+    }
+    errors.forEach(e -> line.append("; ").append(e));
+    return line.toString();
   }
 
   /** Containers to capture: every --watch label present, no --ignore label, not intuition.ignore. */
