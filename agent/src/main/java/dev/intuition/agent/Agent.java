@@ -1,6 +1,8 @@
 package dev.intuition.agent;
 
+import dev.intuition.agent.bundle.BundleWriter;
 import dev.intuition.agent.capture.CaptureSettings;
+import dev.intuition.agent.capture.FrameTap;
 import dev.intuition.agent.capture.NamespaceCapture;
 import dev.intuition.agent.capture.NetworkNamespace;
 import dev.intuition.agent.docker.DockerDiscovery;
@@ -8,6 +10,8 @@ import dev.intuition.agent.inventory.ContainerInfo;
 import dev.intuition.agent.inventory.Inventory;
 import dev.intuition.agent.tag.Tagger;
 import dev.intuition.decoder.Transaction;
+import dev.intuition.decoder.TransactionListener;
+import dev.intuition.decoder.link.LinkType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +45,7 @@ public final class Agent implements AutoCloseable {
   private final boolean hostCapture;
   private volatile Inventory inventory = Inventory.EMPTY;
   private NamespaceCapture host;
+  private BundleWriter recorder;
 
   /**
    * @param hostCapture also capture the host's own namespace (host-network containers and processes
@@ -60,6 +65,14 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
+   * Records every frame into {@code bundle} instead of decoding (intuition record). Call before start.
+   */
+  public Agent recordTo(BundleWriter bundle) {
+    this.recorder = bundle;
+    return this;
+  }
+
+  /**
    * Starts discovery (which retries by itself while Docker is away) and the host capture.
    *
    * @throws IOException when the host capture was asked for and cannot start
@@ -67,7 +80,8 @@ public final class Agent implements AutoCloseable {
   public Agent start() throws IOException {
     if (hostCapture) {
       host = new NamespaceCapture("host", Path.of("/proc/1/ns/net"),
-          settings.withExcludeInterfaces(CaptureSettings.HOST_BRIDGES), t -> emit(t, null)).start();
+          settings.withExcludeInterfaces(CaptureSettings.HOST_BRIDGES), listener(null), tap(null))
+          .start();
     }
     discovery.start();
     return this;
@@ -97,6 +111,9 @@ public final class Agent implements AutoCloseable {
 
   private void onInventory(Inventory next) {
     inventory = next;
+    if (recorder != null) {
+      recorder.inventory(next);
+    }
     lifecycle.execute(() -> reconcile(next));
   }
 
@@ -132,7 +149,7 @@ public final class Agent implements AutoCloseable {
       ContainerInfo owner = e.getValue();
       try {
         NamespaceCapture capture = new NamespaceCapture(owner.name(),
-            Path.of(owner.namespacePath()), settings, t -> emit(t, owner)).start();
+            Path.of(owner.namespacePath()), settings, listener(owner), tap(owner)).start();
         synchronized (this) {
           captures.put(e.getKey(), new Running(owner, capture));
         }
@@ -142,6 +159,29 @@ public final class Agent implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Decoding, except while recording (the bundle is decoded later, on any machine). */
+  private TransactionListener listener(ContainerInfo observer) {
+    return recorder != null ? null : t -> emit(t, observer);
+  }
+
+  private FrameTap tap(ContainerInfo owner) {
+    BundleWriter bundle = recorder;
+    if (bundle == null) {
+      return null;
+    }
+    return new FrameTap() {
+      @Override
+      public int open(String device, LinkType link, int snaplen) throws IOException {
+        return bundle.open(owner, device, link, snaplen);
+      }
+
+      @Override
+      public void frame(int iface, long timestampMicros, byte[] frame) {
+        bundle.frame(iface, timestampMicros, frame);
+      }
+    };
   }
 
   private void emit(Transaction t, ContainerInfo observer) {

@@ -43,9 +43,10 @@ final class DecodeCommand {
     return """
         Usage: intuition decode [OPTIONS] FILE...
 
-        Decodes pcap or pcapng captures into HTTP, Redis, PostgreSQL and MySQL transactions: one JSON
-        object per line on stdout, a summary on stderr. Protocols are found by well-known port, then by
-        the first bytes of each direction, so no port configuration is needed.
+        Decodes pcap or pcapng captures, or bundles written by 'intuition record', into HTTP, Redis,
+        PostgreSQL and MySQL transactions: one JSON object per line on stdout, a summary on stderr.
+        Protocols are found by well-known port, then by the first bytes of each direction, so no port
+        configuration is needed. Transactions from a bundle carry their containers and services.
 
         Options:
           --port PROTOCOL=PORT[,PORT]  treat a port as a protocol (http, redis, postgresql, mysql, tls);
@@ -127,13 +128,12 @@ final class DecodeCommand {
           encrypted.merge(Protocol.TLS, 1, Integer::sum);
         }
       };
-      TrafficDecoder decoder = new TrafficDecoder(settings, listener);
       try {
         if (!Files.isRegularFile(file)) {
           throw new NoSuchFileException(file.toString(), null, "no such file");
         }
-        CaptureReader.Result result = CaptureReader.read(file, decoder::packet);
-        decoder.finish();
+        CaptureFiles.Summary summary = CaptureFiles.decode(file, settings, listener, false);
+        CaptureReader.Result result = summary.read();
         if (result.truncated()) {
           err.println("intuition decode: " + file + ": the capture is cut short; decoded up to its"
               + " last whole packet");
@@ -142,6 +142,11 @@ final class DecodeCommand {
           err.println("intuition decode: " + file + ": " + result.unsupportedLinkPackets()
               + " packets of an unsupported link type were skipped");
         }
+        if (summary.internalError() != null) {
+          err.println("intuition decode: " + file + ": internal decoder error (a bug, please"
+              + " report): " + summary.internalError());
+        }
+        summary.stats().forEach((k, v) -> totals.merge(k, v, Long::sum));
       } catch (NoSuchFileException e) {
         err.println("intuition decode: " + file + ": no such file");
         failures++;
@@ -151,12 +156,6 @@ final class DecodeCommand {
       } catch (java.io.UncheckedIOException e) {
         return 1; // stdout closed (e.g. piped into head): stop quietly
       }
-      if (decoder.firstInternalError() != null) {
-        err.println("intuition decode: " + file + ": internal decoder error (a bug, please report): "
-            + decoder.firstInternalError());
-      }
-      DecoderStats stats = decoder.stats();
-      stats.snapshot().forEach((k, v) -> totals.merge(k, v, Long::sum));
     }
     try {
       stdout.flush();

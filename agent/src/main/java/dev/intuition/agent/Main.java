@@ -28,6 +28,8 @@ public final class Main {
       case "decode" -> new DecodeCommand(out, err).run(rest);
       case "demo" -> new DemoCommand(out, err).run(rest);
       case "agent" -> new AgentCommand(out, err, System.getenv()).run(rest);
+      case "record" -> new RecordCommand(out, err, System.getenv()).run(rest);
+      case "replay" -> new ReplayCommand(out, err, System.getenv()).run(rest);
       default -> {
         err.println("intuition: unknown command '" + args[0] + "' (try --help)");
         yield EXIT_USAGE;
@@ -43,6 +45,8 @@ public final class Main {
           decode [--port PROTOCOL=PORT ...] FILE...   decode captures to one transaction JSON per line
           demo [--capture FILE]                      show what Intuition sees in a multi-service capture
           agent [OPTIONS]                            capture this host's containers and send to the server
+          record --output FILE [--duration 60s]      record this host's traffic and containers (a bundle)
+          replay --server URL FILE...                send a capture or bundle through the agent pipeline
 
         Run 'intuition COMMAND --help' for a command's options.
         """;

@@ -30,6 +30,7 @@ public final class NamespaceCapture implements AutoCloseable {
   private final Path namespaceFile;
   private final CaptureSettings settings;
   private final TransactionListener listener;
+  private final FrameTap tap;
   private final List<Reader> readers = new ArrayList<>();
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private final Map<String, Map<DecoderStats.Counter, Long>> decoderStats =
@@ -44,10 +45,20 @@ public final class NamespaceCapture implements AutoCloseable {
    */
   public NamespaceCapture(String name, Path namespaceFile, CaptureSettings settings,
       TransactionListener listener) {
+    this(name, namespaceFile, settings, listener, null);
+  }
+
+  /**
+   * @param listener receives decoded transactions; null to record without decoding
+   * @param tap receives every frame as captured (for a bundle), or null
+   */
+  public NamespaceCapture(String name, Path namespaceFile, CaptureSettings settings,
+      TransactionListener listener, FrameTap tap) {
     this.name = name;
     this.namespaceFile = namespaceFile;
     this.settings = settings;
     this.listener = listener;
+    this.tap = tap;
   }
 
   /** Starts capturing; returns once every interface is open, or throws why it could not. */
@@ -79,8 +90,13 @@ public final class NamespaceCapture implements AutoCloseable {
             || settings.excludeInterfaces() != null && device.matches(settings.excludeInterfaces())) {
           continue;
         }
-        opened.add(new Reader(device, PacketCapture.open(device, settings.snaplen(),
-            settings.bufferBytes(), settings.filter())));
+        PacketCapture capture = PacketCapture.open(device, settings.snaplen(),
+            settings.bufferBytes(), settings.filter());
+        Reader reader = new Reader(device, capture);
+        opened.add(reader);
+        if (tap != null) {
+          reader.tapInterface = tap.open(device, capture.linkType(), settings.snaplen());
+        }
       }
     } catch (IOException | RuntimeException e) {
       opened.forEach(r -> r.capture.close());
@@ -157,6 +173,7 @@ public final class NamespaceCapture implements AutoCloseable {
     final String device;
     final PacketCapture capture;
     volatile Thread thread;
+    int tapInterface = -1;
 
     Reader(String device, PacketCapture capture) {
       this.device = device;
@@ -165,14 +182,22 @@ public final class NamespaceCapture implements AutoCloseable {
 
     @Override
     public void run() {
-      TrafficDecoder decoder = new TrafficDecoder(settings.decoder(), listener);
+      TrafficDecoder decoder = listener == null ? null
+          : new TrafficDecoder(settings.decoder(), listener);
+      PacketCapture.FrameListener frames = (ts, frame) -> {
+        if (tapInterface >= 0) {
+          tap.frame(tapInterface, ts, frame);
+        }
+        if (decoder != null) {
+          decoder.packet(capture.linkType(), ts, frame, 0, frame.length);
+        }
+      };
       long lastTick = 0;
       try {
         while (running) {
-          capture.dispatch((ts, frame) -> decoder.packet(capture.linkType(), ts, frame, 0,
-              frame.length));
+          capture.dispatch(frames);
           long now = System.currentTimeMillis();
-          if (now - lastTick >= 1000) {
+          if (decoder != null && now - lastTick >= 1000) {
             decoder.tick(now * 1000);
             decoderStats.put(device, decoder.stats().snapshot());
             lastTick = now;
@@ -181,8 +206,10 @@ public final class NamespaceCapture implements AutoCloseable {
       } catch (IOException | RuntimeException e) {
         error = device + ": " + e.getMessage();
       } finally {
-        decoder.finish();
-        decoderStats.put(device, decoder.stats().snapshot());
+        if (decoder != null) {
+          decoder.finish();
+          decoderStats.put(device, decoder.stats().snapshot());
+        }
       }
     }
   }

@@ -115,7 +115,7 @@ public final class CaptureReader {
       if (link == null) {
         unsupported++;
       } else {
-        sink.packet(link, micros, buf, pos + 16, incl);
+        sink.packet(0, link, micros, buf, pos + 16, incl);
       }
       pos += 16 + incl;
     }
@@ -185,7 +185,8 @@ public final class CaptureReader {
           if (link == null) {
             unsupported++;
           } else {
-            sink.packet(link, toMicros(ts, unitsPerSecond.get(iface)), buf, body + 20, captured);
+            sink.packet(iface, link, toMicros(ts, unitsPerSecond.get(iface)), buf, body + 20,
+                captured);
           }
         }
         case 3 -> { // simple packet: interface 0, no timestamp
@@ -196,7 +197,7 @@ public final class CaptureReader {
             int original = int32(buf, body, bigEndian);
             int snap = snaplens.get(0) == 0 ? Integer.MAX_VALUE : snaplens.get(0);
             int captured = Math.min(Math.min(original, snap), bodyEnd - body - 4);
-            sink.packet(links.get(0), 0, buf, body + 4, Math.max(0, captured));
+            sink.packet(0, links.get(0), 0, buf, body + 4, Math.max(0, captured));
           }
         }
         default -> { } // section header, statistics, name resolution, custom: nothing to decode
