@@ -43,6 +43,7 @@ public final class DockerDiscovery implements Closeable {
   private static final Duration RESYNC = Duration.ofSeconds(30);
 
   private final DockerClient client;
+  private final DockerClient eventsClient;
   private final String endpoint;
   private final Predicate<ContainerInfo> watched;
   private final Consumer<Inventory> listener;
@@ -70,6 +71,9 @@ public final class DockerDiscovery implements Closeable {
     this.client = DockerClientImpl.getInstance(c, new ZerodepDockerHttpClient.Builder()
         .dockerHost(c.getDockerHost()).connectionTimeout(Duration.ofSeconds(5))
         .responseTimeout(Duration.ofSeconds(30)).build());
+    // The event stream is one long response: it must not time out when Docker is quiet.
+    this.eventsClient = DockerClientImpl.getInstance(c, new ZerodepDockerHttpClient.Builder()
+        .dockerHost(c.getDockerHost()).connectionTimeout(Duration.ofSeconds(5)).build());
     this.watched = watched;
     this.listener = listener;
   }
@@ -99,7 +103,7 @@ public final class DockerDiscovery implements Closeable {
           }
         };
         // Subscribe first, then list: an event between the two is not lost, just applied twice.
-        client.eventsCmd().withEventTypeFilter(EventType.CONTAINER, EventType.NETWORK)
+        eventsClient.eventsCmd().withEventTypeFilter(EventType.CONTAINER, EventType.NETWORK)
             .exec(callback);
         events = callback;
         resync();
@@ -288,5 +292,6 @@ public final class DockerDiscovery implements Closeable {
       }
     }
     client.close();
+    eventsClient.close();
   }
 }
