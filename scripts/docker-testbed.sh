@@ -5,6 +5,7 @@
 #         bind-mounted read-only at run time (docker run -v /usr:/usr:ro), so real redis-server,
 #         postgres, python3, curl, psql and redis-cli run inside containers.
 #   down: removes the test containers and network, and stops dockerd if this script started it.
+#   stop-daemon: stops the dockerd this script started (to test reconnection); "up" starts it again.
 set -euo pipefail
 DIR=/tmp/intuition-dockerd
 IMAGE=intuition-test-base
@@ -48,8 +49,17 @@ down() {
   echo "docker-testbed: down" >&2
 }
 
+stop_daemon() { # only a dockerd this script started; status 3 when there is none
+  [ -s "$DIR/started.pid" ] || { echo "docker-testbed: dockerd was not started by this script" >&2; exit 3; }
+  pid=$(cat "$DIR/started.pid")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$DIR/started.pid"
+}
+
 case "${1:-}" in
   up) up ;;
   down) down ;;
-  *) echo "usage: docker-testbed.sh up|down" >&2; exit 2 ;;
+  stop-daemon) stop_daemon ;;
+  *) echo "usage: docker-testbed.sh up|down|stop-daemon" >&2; exit 2 ;;
 esac

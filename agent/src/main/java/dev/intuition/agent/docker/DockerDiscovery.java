@@ -125,9 +125,21 @@ public final class DockerDiscovery implements Closeable {
         }
         lastError = "Docker API at " + endpoint + ": " + e.getMessage();
         closeEvents();
+        pruneExited();
         sleep(backoff);
         backoff = Math.min(backoff * 2, 10_000);
       }
+    }
+  }
+
+  /**
+   * While Docker cannot be asked, containers whose process is gone are dropped anyway (dockerd stopping
+   * takes its containers with it), so that their captures are released.
+   */
+  private void pruneExited() {
+    if (containers.values().removeIf(c -> !java.nio.file.Files.exists(
+        java.nio.file.Path.of("/proc/" + c.pid())))) {
+      publish();
     }
   }
 

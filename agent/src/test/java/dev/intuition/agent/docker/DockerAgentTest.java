@@ -98,6 +98,14 @@ class DockerAgentTest {
         seen::add).start()) {
       assertTrue(waitFor(() -> agent.capturing().size() == 3, 15_000),
           "the three servers are captured: " + agent.capturing() + " " + agent.discoveryError());
+      // A sidecar in the web container's namespace (network_mode container:it-web) is not a second
+      // capture: were it one, every call to web would be counted twice below.
+      sh("docker", "run", "-d", "--name", "it-sidecar", "--network", "container:it-web", "--label",
+          "intuition.test=1", "-v", "/usr:/usr:ro", IMAGE, "sleep", "3600");
+      assertTrue(waitFor(() -> agent.inventory().containers().values().stream()
+          .anyMatch(c -> c.name().equals("it-sidecar")), 5_000));
+      Thread.sleep(500);
+      assertEquals(List.of("it-db", "it-redis", "it-web"), agent.capturing());
       // A client started after the agent: 20 rounds of calls, some of which fail.
       long started = System.nanoTime();
       run("it-client", "client", IMAGE, "sh", "-c", "sleep 1; for i in $(seq 1 20); do "
@@ -135,6 +143,28 @@ class DockerAgentTest {
           "a stopped container's capture is released: " + agent.capturing());
       assertTrue(waitFor(() -> Thread.getAllStackTraces().keySet().stream()
           .noneMatch(t -> t.getName().startsWith("capture-it-client")), 5_000));
+    }
+  }
+
+  @Test
+  void reconnectsWhenDockerdRestarts() throws Exception {
+    try (Agent agent = new Agent(null, c -> c.name().startsWith("it-r"), CaptureSettings.defaults(),
+        t -> { }).start()) {
+      sh("docker", "run", "-d", "--name", "it-r1", "--label", "intuition.test=1", "-v",
+          "/usr:/usr:ro", IMAGE, "sleep", "3600");
+      assertTrue(waitFor(() -> agent.capturing().contains("it-r1"), 5_000));
+      sh(script().toString(), "stop-daemon");
+      assertTrue(waitFor(() -> agent.discoveryError() != null, 10_000),
+          "the agent notices that Docker is gone");
+      assertTrue(waitFor(() -> !agent.capturing().contains("it-r1"), 10_000),
+          "the container died with dockerd: its capture ends: " + agent.capturing());
+      sh(script().toString(), "up");
+      sh("docker", "run", "-d", "--name", "it-r2", "--label", "intuition.test=1", "-v",
+          "/usr:/usr:ro", IMAGE, "sleep", "3600");
+      assertTrue(waitFor(() -> agent.capturing().contains("it-r2"), 15_000),
+          "after reconnecting, new containers are captured: " + agent.capturing() + " "
+              + agent.discoveryError());
+      assertEquals(null, agent.discoveryError());
     }
   }
 
