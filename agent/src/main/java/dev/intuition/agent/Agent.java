@@ -79,7 +79,7 @@ public final class Agent implements AutoCloseable {
    */
   public Agent start() throws IOException {
     if (hostCapture) {
-      host = new NamespaceCapture("host", Path.of("/proc/1/ns/net"),
+      host = new NamespaceCapture("host", hostNamespace(),
           settings.withExcludeInterfaces(CaptureSettings.HOST_BRIDGES), listener(null), tap(null))
           .start();
     }
@@ -134,6 +134,12 @@ public final class Agent implements AutoCloseable {
     synchronized (this) {
       Set<Long> gone = new HashSet<>(captures.keySet());
       gone.removeAll(wanted.keySet());
+      for (Map.Entry<Long, Running> e : captures.entrySet()) {
+        ContainerInfo now = wanted.get(e.getKey());
+        if (now != null && !now.addresses().equals(e.getValue().owner().addresses())) {
+          gone.add(e.getKey()); // networks connected or disconnected: reopen on its interfaces
+        }
+      }
       for (Long ns : gone) {
         stop.add(captures.remove(ns));
       }
@@ -158,6 +164,20 @@ public final class Agent implements AutoCloseable {
           failures.put(e.getKey(), ex.getMessage());
         }
       }
+    }
+  }
+
+  /**
+   * The host's network namespace: PID 1's when the agent can see it (on the host, or in a container
+   * with {@code pid: host}), else its own (an agent with {@code network_mode: host}).
+   */
+  static Path hostNamespace() {
+    Path init = Path.of("/proc/1/ns/net");
+    try {
+      NetworkNamespace.inode(init);
+      return init;
+    } catch (IOException e) {
+      return Path.of("/proc/self/ns/net");
     }
   }
 

@@ -83,6 +83,7 @@ public final class NamespaceCapture implements AutoCloseable {
 
   private void run() {
     List<Reader> opened = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
     try {
       NetworkNamespace.enter(namespaceFile);
       for (String device : NetworkNamespace.interfaces()) {
@@ -90,18 +91,30 @@ public final class NamespaceCapture implements AutoCloseable {
             || settings.excludeInterfaces() != null && device.matches(settings.excludeInterfaces())) {
           continue;
         }
-        PacketCapture capture = PacketCapture.open(device, settings.snaplen(),
-            settings.bufferBytes(), settings.filter());
+        PacketCapture capture;
+        try {
+          capture = PacketCapture.open(device, settings.snaplen(), settings.bufferBytes(),
+              settings.filter());
+        } catch (IOException e) {
+          skipped.add(e.getMessage()); // e.g. an interface that is down: capture the others
+          continue;
+        }
         Reader reader = new Reader(device, capture);
         opened.add(reader);
         if (tap != null) {
           reader.tapInterface = tap.open(device, capture.linkType(), settings.snaplen());
         }
       }
+      if (opened.isEmpty() && !skipped.isEmpty()) {
+        throw new IOException(String.join("; ", skipped));
+      }
     } catch (IOException | RuntimeException e) {
       opened.forEach(r -> r.capture.close());
       started.completeExceptionally(e);
       return;
+    }
+    if (!skipped.isEmpty()) {
+      error = "not captured: " + String.join("; ", skipped);
     }
     synchronized (readers) {
       readers.addAll(opened);

@@ -42,15 +42,16 @@ public final class DockerDiscovery implements Closeable {
       "rename", "connect", "disconnect", "pause", "unpause", "update");
   private static final Duration RESYNC = Duration.ofSeconds(30);
 
-  private final DockerClient client;
-  private final DockerClient eventsClient;
+  private final DefaultDockerClientConfig config;
+  private volatile DockerClient client;
+  private volatile DockerClient eventsClient;
   private final String endpoint;
   private final Predicate<ContainerInfo> watched;
   private final Consumer<Inventory> listener;
   private final Map<String, ContainerInfo> containers = new ConcurrentHashMap<>();
   private volatile List<SwarmService> services = List.of();
   private volatile boolean running = true;
-  private volatile Closeable events;
+  private volatile ResultCallback.Adapter<Event> events;
   private volatile String lastError;
   private Thread thread;
 
@@ -66,14 +67,8 @@ public final class DockerDiscovery implements Closeable {
     if (dockerHost != null) {
       config.withDockerHost(dockerHost);
     }
-    DefaultDockerClientConfig c = config.build();
-    this.endpoint = c.getDockerHost().toString();
-    this.client = DockerClientImpl.getInstance(c, new ZerodepDockerHttpClient.Builder()
-        .dockerHost(c.getDockerHost()).connectionTimeout(Duration.ofSeconds(5))
-        .responseTimeout(Duration.ofSeconds(30)).build());
-    // The event stream is one long response: it must not time out when Docker is quiet.
-    this.eventsClient = DockerClientImpl.getInstance(c, new ZerodepDockerHttpClient.Builder()
-        .dockerHost(c.getDockerHost()).connectionTimeout(Duration.ofSeconds(5)).build());
+    this.config = config.build();
+    this.endpoint = this.config.getDockerHost().toString();
     this.watched = watched;
     this.listener = listener;
   }
@@ -96,6 +91,7 @@ public final class DockerDiscovery implements Closeable {
     long backoff = 500;
     while (running) {
       try {
+        connect();
         ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
           @Override
           public void onNext(Event e) {
@@ -119,16 +115,45 @@ public final class DockerDiscovery implements Closeable {
             nextResync = System.nanoTime() + RESYNC.toNanos();
           }
         }
-      } catch (Exception e) {
+      } catch (Throwable e) { // whatever happens, discovery must go on: it is how the agent recovers
         if (!running) {
           break;
         }
-        lastError = "Docker API at " + endpoint + ": " + e.getMessage();
-        closeEvents();
-        pruneExited();
+        lastError = "Docker API at " + endpoint + ": " + (e.getMessage() == null
+            ? e.getClass().getSimpleName() : e.getMessage());
+        try {
+          closeEvents();
+          pruneExited();
+        } catch (RuntimeException cleanup) {
+          lastError += " (and while cleaning up: " + cleanup + ")";
+        }
         sleep(backoff);
         backoff = Math.min(backoff * 2, 10_000);
       }
+    }
+  }
+
+  /**
+   * New clients for every connection: after dockerd restarts, connections pooled to the old socket
+   * are worthless. The event stream is one long response, so its client has no response timeout.
+   */
+  private void connect() throws IOException {
+    disconnect();
+    client = DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder()
+        .dockerHost(config.getDockerHost()).connectionTimeout(Duration.ofSeconds(5))
+        .responseTimeout(Duration.ofSeconds(30)).build());
+    eventsClient = DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder()
+        .dockerHost(config.getDockerHost()).connectionTimeout(Duration.ofSeconds(5)).build());
+  }
+
+  private void disconnect() throws IOException {
+    if (client != null) {
+      client.close();
+      client = null;
+    }
+    if (eventsClient != null) {
+      eventsClient.close();
+      eventsClient = null;
     }
   }
 
@@ -271,14 +296,18 @@ public final class DockerDiscovery implements Closeable {
     listener.accept(Inventory.of(new ArrayList<>(containers.values()), services));
   }
 
+  /** Closes the event stream and waits for its reading thread to end, so that none lingers. */
   private void closeEvents() {
-    Closeable e = events;
+    ResultCallback.Adapter<Event> e = events;
     events = null;
     if (e != null) {
       try {
         e.close();
+        e.awaitCompletion(5, java.util.concurrent.TimeUnit.SECONDS);
       } catch (IOException ignored) {
         // already broken
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
       }
     }
   }
@@ -303,7 +332,6 @@ public final class DockerDiscovery implements Closeable {
         Thread.currentThread().interrupt();
       }
     }
-    client.close();
-    eventsClient.close();
+    disconnect();
   }
 }

@@ -115,6 +115,24 @@ class NamespaceCaptureTest {
   }
 
   @Test
+  void hostCapture_seesTheHostsOwnProcessesEvenWithoutDocker() throws Exception {
+    // No Docker at that address: discovery keeps retrying, the host's interfaces are captured anyway
+    // (the veth to the test namespace is one of them; container bridges would be left out).
+    List<Transaction> seen = new CopyOnWriteArrayList<>();
+    try (dev.intuition.agent.Agent agent = new dev.intuition.agent.Agent(
+        "unix:///nonexistent/docker.sock", c -> true, CaptureSettings.defaults(), true, seen::add)
+        .start()) {
+      sh("curl", "-s", "-o", "/dev/null", "http://10.77.0.2/ok");
+      eventually(() -> seen.size(), n -> n >= 1);
+      String error = eventually(agent::discoveryError, e -> e != null);
+      assertTrue(error != null && error.contains("Docker API"), "" + error);
+      assertEquals(1, agent.health().size(), "the host capture");
+    }
+    assertEquals(List.of("GET /ok"), seen.stream().map(Transaction::query).toList());
+    assertEquals(null, seen.get(0).observedAt(), "seen by the host, not by a container");
+  }
+
+  @Test
   void aNamespaceThatDoesNotExist_isAClearError() {
     IOException e = assertThrows(IOException.class, () -> new NamespaceCapture("gone",
         Path.of("/proc/999999999/ns/net"), CaptureSettings.defaults(), t -> { }).start());

@@ -1,0 +1,73 @@
+package dev.intuition.agent.docker;
+
+import static dev.intuition.agent.docker.DockerAgentTest.IMAGE;
+import static dev.intuition.agent.docker.DockerAgentTest.script;
+import static dev.intuition.agent.docker.DockerAgentTest.sh;
+import static dev.intuition.agent.docker.DockerAgentTest.waitFor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.intuition.agent.Agent;
+import dev.intuition.agent.capture.CaptureSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent survives dockerd restarting: it notices, keeps retrying, reconnects, lists again (a
+ * container that stopped with dockerd is released) and follows the new daemon's containers. Runs only
+ * where scripts/docker-testbed.sh started dockerd itself (as in CI), since it stops that daemon.
+ */
+@Tag("docker")
+class DockerReconnectTest {
+  @BeforeAll
+  static void daemon() throws Exception {
+    if (!"root".equals(System.getProperty("user.name"))) {
+      fail("needs root: a Docker daemon, setns and packet capture");
+    }
+    sh(script().toString(), "up");
+  }
+
+  @AfterAll
+  static void cleanUp() throws Exception {
+    sh(script().toString(), "down");
+  }
+
+  @Test
+  void reconnectsWhenDockerdRestarts() throws Exception {
+    try (Agent agent = new Agent(null, c -> c.name().startsWith("it-r"), CaptureSettings.defaults(),
+        t -> { }).start()) {
+      sh("docker", "run", "-d", "--name", "it-r1", "--label", "intuition.test=1", "-v",
+          "/usr:/usr:ro", IMAGE, "sleep", "3600");
+      assertTrue(waitFor(() -> agent.capturing().contains("it-r1"), 5_000));
+      sh(script().toString(), "stop-daemon");
+      assertTrue(waitFor(() -> agent.discoveryError() != null, 10_000),
+          "the agent notices that Docker is gone");
+      sh(script().toString(), "up");
+      sh("docker", "run", "-d", "--name", "it-r2", "--label", "intuition.test=1", "-v",
+          "/usr:/usr:ro", IMAGE, "sleep", "3600");
+      assertTrue(waitFor(() -> agent.capturing().contains("it-r2"), 15_000),
+          "after reconnecting, new containers are captured: " + agent.capturing() + " "
+              + agent.discoveryError() + "\n" + discoveryStack());
+      assertEquals(null, agent.discoveryError());
+      assertTrue(waitFor(() -> !agent.capturing().contains("it-r1"), 5_000),
+          "it-r1 stopped with dockerd: its capture is released: " + agent.capturing());
+    }
+  }
+
+
+  static String discoveryStack() {
+    StringBuilder sb = new StringBuilder();
+    Thread.getAllStackTraces().forEach((t, stack) -> {
+      if (t.getName().startsWith("docker")) {
+        sb.append(t.getName()).append('\n');
+        for (StackTraceElement e : stack) {
+          sb.append("  ").append(e).append('\n');
+        }
+      }
+    });
+    return sb.toString();
+  }
+}
