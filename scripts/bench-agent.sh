@@ -66,7 +66,7 @@ run() { # label seconds wrk-args...
 }
 
 run "about 5k requests/s" 30 -c6 -s "$work/paced.lua"
-run "about 20k requests/s" 20 -c32 -s "$work/paced.lua"
+run "about 20k requests/s" 20 -c38 -s "$work/paced.lua"
 run "flood (agent capturing)" 10 -c8
 echo "all loads together: $total_tx transactions decoded for $total_reqs requests sent (counters are reported once a second, so single windows can differ)"
 kill "$agent"; wait "$agent" 2>/dev/null || true; agent=

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.intuition.agent.Shell;
 import dev.intuition.decoder.Protocol;
 import dev.intuition.decoder.Transaction;
 import java.io.IOException;
@@ -30,25 +30,16 @@ class NamespaceCaptureTest {
   static final Path NS_B = Path.of("/var/run/netns/intuition-test2");
 
   static Path script() {
-    Path p = Path.of("").toAbsolutePath();
-    while (p != null && !Files.exists(p.resolve("scripts/testbed.sh"))) {
-      p = p.getParent();
-    }
-    return p.resolve("scripts/testbed.sh");
+    return Shell.script("testbed.sh");
   }
 
   static void sh(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + String.join(" ", command));
-    assertEquals(0, p.exitValue(), () -> String.join(" ", command) + ":\n" + out);
+    Shell.sh(command);
   }
 
   @BeforeAll
   static void up() throws Exception {
-    if (!"root".equals(System.getProperty("user.name"))) {
-      fail("needs root: setns and packet capture");
-    }
+    Shell.requireRoot("setns and packet capture");
     sh(script().toString(), "up");
   }
 

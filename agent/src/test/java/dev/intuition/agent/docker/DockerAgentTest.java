@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.intuition.agent.Agent;
+import dev.intuition.agent.Shell;
 import dev.intuition.agent.capture.CaptureSettings;
 import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.Transaction;
@@ -36,19 +37,11 @@ class DockerAgentTest {
   static final String IMAGE = "intuition-test-base";
 
   static Path script() {
-    Path p = Path.of("").toAbsolutePath();
-    while (p != null && !Files.exists(p.resolve("scripts/docker-testbed.sh"))) {
-      p = p.getParent();
-    }
-    return p.resolve("scripts/docker-testbed.sh");
+    return Shell.script("docker-testbed.sh");
   }
 
   static String sh(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(180, TimeUnit.SECONDS), "timed out: " + String.join(" ", command));
-    assertEquals(0, p.exitValue(), () -> String.join(" ", command) + ":\n" + out);
-    return out.trim();
+    return Shell.sh(command);
   }
 
   static void run(String name, String service, String... command) throws Exception {
@@ -61,21 +54,12 @@ class DockerAgentTest {
   }
 
   static boolean waitFor(BooleanSupplier condition, long millis) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(50);
-    }
-    return true;
+    return Shell.waitFor(condition, millis);
   }
 
   @BeforeAll
   static void daemon() throws Exception {
-    if (!"root".equals(System.getProperty("user.name"))) {
-      fail("needs root: a Docker daemon, setns and packet capture");
-    }
+    Shell.requireRoot("a Docker daemon, setns and packet capture");
     sh(script().toString(), "up");
     sh("docker", "network", "create", "--label", "intuition.test=1", NETWORK);
     run("it-web", "web", IMAGE, "python3", "-m", "http.server", "8000", "--directory", "/usr/share");

@@ -1,10 +1,11 @@
 package dev.intuition.agent.docker;
 
+import dev.intuition.agent.Shell;
+
 import static dev.intuition.agent.docker.DockerAgentTest.sh;
 import static dev.intuition.agent.docker.DockerAgentTest.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.intuition.agent.Agent;
 import dev.intuition.agent.capture.CaptureSettings;
@@ -27,9 +28,7 @@ class DockerChurnTest {
 
   @BeforeAll
   static void daemon() throws Exception {
-    if (!"root".equals(System.getProperty("user.name"))) {
-      fail("needs root: a Docker daemon, setns and packet capture");
-    }
+    Shell.requireRoot("a Docker daemon, setns and packet capture");
     sh(DockerAgentTest.script().toString(), "up");
   }
 

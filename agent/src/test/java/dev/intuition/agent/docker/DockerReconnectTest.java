@@ -1,12 +1,13 @@
 package dev.intuition.agent.docker;
 
+import dev.intuition.agent.Shell;
+
 import static dev.intuition.agent.docker.DockerAgentTest.IMAGE;
 import static dev.intuition.agent.docker.DockerAgentTest.script;
 import static dev.intuition.agent.docker.DockerAgentTest.sh;
 import static dev.intuition.agent.docker.DockerAgentTest.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.intuition.agent.Agent;
 import dev.intuition.agent.capture.CaptureSettings;
@@ -24,9 +25,7 @@ import org.junit.jupiter.api.Test;
 class DockerReconnectTest {
   @BeforeAll
   static void daemon() throws Exception {
-    if (!"root".equals(System.getProperty("user.name"))) {
-      fail("needs root: a Docker daemon, setns and packet capture");
-    }
+    Shell.requireRoot("a Docker daemon, setns and packet capture");
     sh(script().toString(), "up");
   }
 

@@ -1,10 +1,11 @@
 package dev.intuition.agent.docker;
 
+import dev.intuition.agent.Shell;
+
 import static dev.intuition.agent.docker.DockerAgentTest.sh;
 import static dev.intuition.agent.docker.DockerAgentTest.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.intuition.agent.Agent;
 import dev.intuition.agent.capture.CaptureSettings;
@@ -59,9 +60,7 @@ class DockerSwarmTest {
 
   @BeforeAll
   static void swarm() throws Exception {
-    if (!"root".equals(System.getProperty("user.name"))) {
-      fail("needs root: a Docker daemon, setns and packet capture");
-    }
+    Shell.requireRoot("a Docker daemon, setns and packet capture");
     sh(DockerAgentTest.script().toString(), "up");
     if (!sh("docker", "info", "--format", "{{.Swarm.LocalNodeState}}").equals("active")) {
       sh("docker", "swarm", "init", "--advertise-addr", "127.0.0.1");

@@ -1,9 +1,10 @@
 package dev.intuition.agent.docker;
 
+import dev.intuition.agent.Shell;
+
 import static dev.intuition.agent.docker.DockerAgentTest.sh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.intuition.agent.MainAccess;
@@ -31,9 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RecordReplayTest {
   @BeforeAll
   static void containers() throws Exception {
-    if (!"root".equals(System.getProperty("user.name"))) {
-      fail("needs root: a Docker daemon, setns and packet capture");
-    }
+    Shell.requireRoot("a Docker daemon, setns and packet capture");
     sh(DockerAgentTest.script().toString(), "up");
     sh("docker", "network", "create", "--label", "intuition.test=1", "rec-net");
     for (String[] c : List.of(
