@@ -15,6 +15,7 @@ work=$(mktemp -d)
 cleanup() {
   [ -n "${agent:-}" ] && kill "$agent" 2>/dev/null || true
   docker rm -f bench-web >/dev/null 2>&1 || true
+  cp "$work/agent.log" /tmp/bench-agent.log 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
