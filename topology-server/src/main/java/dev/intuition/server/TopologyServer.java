@@ -1,0 +1,63 @@
+package dev.intuition.server;
+
+import dev.intuition.server.graph.GraphAggregator;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The topology server: takes batches from agents ({@code /api/v1/ingest}), keeps the service graph and
+ * serves it ({@code /api/v1/graph}). Started by {@code ./intuition server}.
+ */
+@SpringBootApplication
+public class TopologyServer {
+  public static void main(String[] args) {
+    SpringApplication.run(TopologyServer.class, args);
+  }
+
+  @Bean
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  /**
+   * The graph of the live window: one-second buckets for {@code intuition.graph.live-window}
+   * (default 15 minutes).
+   */
+  @Bean
+  GraphAggregator graphAggregator(Clock clock,
+      @Value("${intuition.graph.live-window:15m}") Duration liveWindow) {
+    return new GraphAggregator(clock, Duration.ofSeconds(1), (int) liveWindow.toSeconds());
+  }
+
+  /**
+   * The token agents must present: {@code intuition.token} (INTUITION_TOKEN), else a random one,
+   * printed once at start so that agents can be given it.
+   */
+  @Bean
+  AgentToken agentToken(@Value("${intuition.token:${INTUITION_TOKEN:}}") String configured) {
+    if (configured != null && !configured.isBlank()) {
+      return new AgentToken(configured.trim());
+    }
+    byte[] random = new byte[24];
+    new SecureRandom().nextBytes(random);
+    String token = HexFormat.of().formatHex(random);
+    System.out.println("intuition server: no INTUITION_TOKEN set; agents must use INTUITION_TOKEN="
+        + token);
+    return new AgentToken(token);
+  }
+
+  /** The shared secret of agents and server, compared in constant time. */
+  public record AgentToken(String value) {
+    public boolean matches(String presented) {
+      return presented != null && java.security.MessageDigest.isEqual(
+          value.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          presented.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package dev.intuition.server.graph;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.intuition.decoder.Endpoint;
+import dev.intuition.decoder.Outcome;
+import dev.intuition.decoder.Protocol;
+import dev.intuition.decoder.Transaction;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class GraphAggregatorTest {
+  static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+
+  static Transaction tx(String client, String server, Protocol p, Outcome o, long micros,
+      Instant end) {
+    return new Transaction(p, new Endpoint("10.0.0.1", 40000), new Endpoint("10.0.0.2", 80),
+        end.minusNanos(micros * 1000), end, micros, "GET", "/", "GET /", "200", o, 100, 300, null,
+        null, null, null, List.of(), client == null ? null : client + "-1",
+        server == null ? null : server + "-1", client, server, "server");
+  }
+
+  static long nearestRank(List<Long> values, double p) {
+    List<Long> sorted = values.stream().sorted().toList();
+    int rank = (int) Math.ceil(p / 100 * sorted.size());
+    return sorted.get(Math.max(0, rank - 1));
+  }
+
+  static void assertClose(long expected, long actual, String what) {
+    assertTrue(Math.abs(actual - expected) <= Math.max(1, expected / 100),
+        what + ": expected about " + expected + " but was " + actual);
+  }
+
+  @Test
+  void edgesCountsAndPercentilesMatchTheTransactions() {
+    Clock clock = Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC);
+    GraphAggregator g = new GraphAggregator(clock, Duration.ofSeconds(1), 300);
+    Random r = new Random(7);
+    List<Long> webToApi = new ArrayList<>();
+    long errors = 0;
+    for (int i = 0; i < 10_000; i++) {
+      long micros = 200 + (long) (Math.abs(r.nextGaussian()) * 5000);
+      Outcome o = i % 20 == 0 ? Outcome.ERROR : i % 7 == 0 ? Outcome.WARNING : Outcome.OK;
+      errors += o == Outcome.ERROR ? 1 : 0;
+      webToApi.add(micros);
+      g.add(tx("web", "api", Protocol.HTTP, o, micros, T0.plusMillis(i * 5L)));
+      g.add(tx("api", "db", Protocol.POSTGRESQL, Outcome.OK, 900, T0.plusMillis(i * 5L)));
+    }
+    g.add(tx(null, "web", Protocol.HTTP, Outcome.OK, 1500, T0.plusSeconds(10)));
+    Graph graph = g.graph(Duration.ofSeconds(60));
+    assertEquals(List.of("INTERNET", "api", "db", "web"),
+        graph.nodes().stream().map(Graph.Node::name).toList());
+    Graph.Edge edge = graph.edges().stream().filter(e -> e.client().equals("web")).findFirst()
+        .orElseThrow();
+    assertEquals("api", edge.server());
+    assertEquals("http", edge.protocol());
+    assertEquals(10_000, edge.calls().total());
+    assertEquals(errors, edge.calls().error());
+    assertEquals(10_000 / 60.0, edge.calls().rate(), 1e-9);
+    assertClose(nearestRank(webToApi, 50), edge.calls().p50Micros(), "p50");
+    assertClose(nearestRank(webToApi, 95), edge.calls().p95Micros(), "p95");
+    assertClose(nearestRank(webToApi, 99), edge.calls().p99Micros(), "p99");
+    Graph.Node api = graph.nodes().stream().filter(n -> n.name().equals("api")).findFirst()
+        .orElseThrow();
+    assertEquals(10_000, api.served().total());
+    assertEquals(List.of("api-1"), api.containers().stream().map(Graph.Container::name).toList());
+    assertEquals(3, graph.edges().size());
+  }
+
+  @Test
+  void anEarlierWindowShowsTheEarlierState() {
+    GraphAggregator g = new GraphAggregator(Clock.fixed(T0.plusSeconds(120), ZoneOffset.UTC),
+        Duration.ofSeconds(1), 300);
+    for (int s = 0; s < 60; s++) {
+      g.add(tx("web", "api", Protocol.HTTP, Outcome.OK, 1000, T0.plusSeconds(s)));
+    }
+    for (int s = 60; s < 120; s++) {
+      g.add(tx("web", "api", Protocol.HTTP, Outcome.ERROR, 1000, T0.plusSeconds(s)));
+      g.add(tx("web", "cache", Protocol.REDIS, Outcome.OK, 100, T0.plusSeconds(s)));
+    }
+    Graph before = g.graph(T0, T0.plusSeconds(60));
+    assertEquals(1, before.edges().size(), "the cache edge appeared later");
+    assertEquals(60, before.edges().get(0).calls().ok());
+    assertEquals(0, before.edges().get(0).calls().error());
+    Graph after = g.graph(Duration.ofSeconds(60));
+    assertEquals(2, after.edges().size());
+    assertEquals(60, after.edges().get(0).calls().error());
+  }
+
+  @Test
+  void theRingIsBoundedAndLateCallsAreCounted() {
+    GraphAggregator g = new GraphAggregator(Clock.systemUTC(), Duration.ofSeconds(1), 10);
+    for (int s = 0; s < 100; s++) {
+      g.add(tx("a", "b", Protocol.HTTP, Outcome.OK, 10, T0.plusSeconds(s)));
+    }
+    g.add(tx("a", "b", Protocol.HTTP, Outcome.OK, 10, T0)); // 100 s old: its bucket was reused
+    assertEquals(1, g.late());
+    Graph all = g.graph(T0, T0.plusSeconds(200));
+    assertEquals(10, all.edges().get(0).calls().total(), "only the last 10 buckets are kept");
+  }
+
+  @Test
+  void externalServersAreNamedByHostOrIp() {
+    Transaction named = new Transaction(Protocol.HTTP, new Endpoint("10.0.0.1", 1),
+        new Endpoint("93.184.216.34", 443), T0, T0, 1L, "GET", "/", "GET /", "200", Outcome.OK, 1,
+        1, null, "api.example.com:443", null, null, List.of(), "web-1", null, "web", null, "client");
+    assertEquals("api.example.com", EndpointNames.server(named));
+    Transaction bare = new Transaction(Protocol.REDIS, new Endpoint("10.0.0.1", 1),
+        new Endpoint("10.9.9.9", 6379), T0, T0, 1L, "GET", "k", "GET k", "OK", Outcome.OK, 1, 1,
+        null, null, null, null, List.of(), null, null, null, null, null);
+    assertEquals("10.9.9.9", EndpointNames.server(bare));
+    assertEquals("INTERNET", EndpointNames.client(bare));
+  }
+}
