@@ -21,5 +21,12 @@ scripts/install-test-deps.sh
 echo "== unit, corpus and real-server tests" >&2
 ./mvnw -B -ntp install -Dintuition.groups.excluded=none
 
+echo "== the README's main command: ./intuition demo" >&2
+demo_out=$(./intuition demo)
+for expected in "Intuition demo:" "10.77.0.2:5432" "p99 ms" "Failing requests"; do
+  grep -q "$expected" <<<"$demo_out" || { echo "test: './intuition demo' did not show '$expected'" >&2; exit 1; }
+done
+echo "demo: ok ($(grep -c ' -> ' <<<"$demo_out") edges shown)" >&2
+
 echo "== fuzzing the decoder for ${fuzz_seconds}s" >&2
 scripts/fuzz.sh "$fuzz_seconds"
