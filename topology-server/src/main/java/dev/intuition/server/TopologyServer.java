@@ -36,6 +36,41 @@ public class TopologyServer {
   }
 
   /**
+   * The transactions kept for drill-down: in memory unless {@code intuition.storage.type} says
+   * otherwise, the most recent {@code intuition.storage.memory.max-transactions} (100,000).
+   */
+  @Bean
+  @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(
+      name = "intuition.storage.type", havingValue = "memory", matchIfMissing = true)
+  dev.intuition.server.storage.TransactionStore inMemoryTransactionStore(
+      @Value("${intuition.storage.memory.max-transactions:100000}") int capacity) {
+    return new dev.intuition.server.storage.InMemoryTransactionStore(capacity);
+  }
+
+  /** Protocol and outcome travel as their wire names ({@code http}, {@code ok}), as in DESIGN.md. */
+  @Bean
+  com.fasterxml.jackson.databind.Module wireNames() {
+    var module = new com.fasterxml.jackson.databind.module.SimpleModule("intuition-wire-names");
+    module.addSerializer(dev.intuition.decoder.Protocol.class,
+        new com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase(
+            dev.intuition.decoder.Protocol.class) {
+          @Override
+          public String valueToString(Object value) {
+            return ((dev.intuition.decoder.Protocol) value).wireName();
+          }
+        });
+    module.addSerializer(dev.intuition.decoder.Outcome.class,
+        new com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase(
+            dev.intuition.decoder.Outcome.class) {
+          @Override
+          public String valueToString(Object value) {
+            return ((dev.intuition.decoder.Outcome) value).wireName();
+          }
+        });
+    return module;
+  }
+
+  /**
    * The token agents must present: {@code intuition.token} (INTUITION_TOKEN), else a random one,
    * printed once at start so that agents can be given it.
    */

@@ -150,6 +150,21 @@ class IngestEndToEndTest {
     }
     assertEquals(errorsInCapture, errorsInGraph);
 
+    // Drill-down: the failing PostgreSQL calls, newest first, and the slow ones.
+    JsonNode failing = get("/api/v1/transactions?server=10.77.0.2&protocol=postgresql&outcome=error"
+        + "&limit=1000");
+    long expectedFailing = DEMO.stream().filter(t -> t.protocol().wireName().equals("postgresql")
+        && t.outcome() == Outcome.ERROR).count();
+    assertEquals(expectedFailing, failing.get("count").asLong());
+    JsonNode first0 = failing.get("transactions").get(0);
+    assertEquals("postgresql", first0.get("protocol").asText());
+    assertEquals("error", first0.get("outcome").asText());
+    JsonNode slow = get("/api/v1/transactions?minDuration=200ms");
+    assertTrue(slow.get("count").asLong() > 0);
+    for (JsonNode t : slow.get("transactions")) {
+      assertTrue(t.get("query").asText().contains("pg_sleep"), t.toString());
+    }
+
     // Time travel: the first five seconds of the capture hold fewer calls than the whole.
     JsonNode early = get("/api/v1/graph?window=5s&at=" + first.plusSeconds(5));
     long earlyCalls = 0;
@@ -206,5 +221,12 @@ class IngestEndToEndTest {
         "http://127.0.0.1:" + port + "/api/v1/graph?window=forever")).build(),
         HttpResponse.BodyHandlers.ofString()).body());
     assertEquals(400, error.get("status").asInt());
+    for (String bad : new String[] {"outcome=fine", "protocol=smtp", "limit=0", "from=yesterday",
+        "minDuration=soon"}) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + port + "/api/v1/transactions?" + bad)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(400, r.statusCode(), bad);
+      assertTrue(json.readTree(r.body()).get("message").asText().length() > 10, r.body());
+    }
   }
 }

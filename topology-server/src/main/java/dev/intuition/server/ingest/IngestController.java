@@ -42,6 +42,7 @@ public class IngestController {
   public static final int WIRE_VERSION = 1;
 
   private final GraphAggregator aggregator;
+  private final dev.intuition.server.storage.TransactionStore store;
   private final AgentToken token;
   private final long maxRequestBytes;
   private final long maxBodyBytes;
@@ -54,10 +55,12 @@ public class IngestController {
   private final AtomicLong transactions = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
 
-  IngestController(GraphAggregator aggregator, AgentToken token,
+  IngestController(GraphAggregator aggregator, dev.intuition.server.storage.TransactionStore store,
+      AgentToken token,
       @Value("${intuition.ingest.max-request-bytes:16777216}") long maxRequestBytes,
       @Value("${intuition.ingest.max-body-bytes:67108864}") long maxBodyBytes) {
     this.aggregator = aggregator;
+    this.store = store;
     this.token = token;
     this.maxRequestBytes = maxRequestBytes;
     this.maxBodyBytes = maxBodyBytes;
@@ -70,6 +73,7 @@ public class IngestController {
       for (Transaction t : batch.transactions()) {
         aggregator.add(t);
       }
+      store.add(batch.transactions());
       batches.incrementAndGet();
       transactions.addAndGet(batch.transactions().size());
       return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("accepted",

@@ -1,0 +1,45 @@
+package dev.intuition.server.storage;
+
+import dev.intuition.decoder.Outcome;
+import dev.intuition.decoder.Protocol;
+import dev.intuition.decoder.Transaction;
+import java.time.Instant;
+
+/**
+ * Which transactions to find: every given filter must hold (null means any); newest first, at most
+ * {@code limit}. Services match the names the graph shows (INTERNET, external hosts included).
+ */
+public record TransactionQuery(String clientService, String serverService, Protocol protocol,
+    Outcome outcome, Long minDurationMicros, Instant from, Instant to, int limit) {
+
+  public static final int MAX_LIMIT = 10_000;
+
+  public TransactionQuery {
+    if (limit <= 0 || limit > MAX_LIMIT) {
+      throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT + ", got " + limit);
+    }
+  }
+
+  public static TransactionQuery newest(int limit) {
+    return new TransactionQuery(null, null, null, null, null, null, null, limit);
+  }
+
+  /** When a transaction happened, for time filters and ordering: its end, else its start. */
+  public static Instant time(Transaction t) {
+    return t.end() != null ? t.end() : t.start();
+  }
+
+  public boolean matches(Transaction t) {
+    Instant at = time(t);
+    return (clientService == null || clientService.equals(
+            dev.intuition.server.graph.EndpointNames.client(t)))
+        && (serverService == null || serverService.equals(
+            dev.intuition.server.graph.EndpointNames.server(t)))
+        && (protocol == null || protocol == t.protocol())
+        && (outcome == null || outcome == t.outcome())
+        && (minDurationMicros == null
+            || (t.durationMicros() != null && t.durationMicros() >= minDurationMicros))
+        && (from == null || (at != null && !at.isBefore(from)))
+        && (to == null || (at != null && at.isBefore(to)));
+  }
+}
