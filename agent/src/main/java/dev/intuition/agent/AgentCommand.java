@@ -292,7 +292,7 @@ final class AgentCommand {
     return sb.append('"').toString();
   }
 
-  private static String hostname() {
+  static String hostname() {
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {

@@ -5,7 +5,6 @@ import dev.intuition.decoder.DecoderSettings;
 import dev.intuition.decoder.DecoderStats;
 import dev.intuition.decoder.DecoderStats.Counter;
 import dev.intuition.decoder.Protocol;
-import dev.intuition.decoder.TrafficDecoder;
 import dev.intuition.decoder.Transaction;
 import dev.intuition.decoder.TransactionListener;
 import dev.intuition.decoder.json.TransactionJson;

@@ -3,9 +3,7 @@ package dev.intuition.agent;
 import dev.intuition.decoder.DecoderSettings;
 import dev.intuition.decoder.DecoderStats.Counter;
 import dev.intuition.decoder.Outcome;
-import dev.intuition.decoder.TrafficDecoder;
 import dev.intuition.decoder.Transaction;
-import dev.intuition.decoder.pcap.CaptureReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -75,19 +73,18 @@ final class DemoCommand {
       return 1;
     }
     List<Transaction> all = new ArrayList<>();
-    TrafficDecoder decoder = new TrafficDecoder(DecoderSettings.defaults(), all::add);
+    CaptureFiles.Summary summary;
     try {
-      CaptureReader.read(capture, decoder::packet);
+      summary = CaptureFiles.decode(capture, DecoderSettings.defaults(), all::add, false);
     } catch (IOException e) {
       err.println("intuition demo: " + e.getMessage());
       return 1;
     }
-    decoder.finish();
-    report(capture, all, decoder);
+    report(capture, all, summary.stats().getOrDefault(Counter.CONNECTIONS, 0L));
     return 0;
   }
 
-  private void report(Path capture, List<Transaction> all, TrafficDecoder decoder) {
+  private void report(Path capture, List<Transaction> all, long connections) {
     Duration span = all.stream().filter(t -> t.start() != null).map(Transaction::start)
         .min(Comparator.naturalOrder())
         .map(first -> Duration.between(first, all.stream().filter(t -> t.end() != null)
@@ -95,7 +92,7 @@ final class DemoCommand {
         .orElse(Duration.ZERO);
     out.printf(Locale.ROOT, "%nIntuition demo: %,d transactions in %.1f s of traffic over %,d"
             + " connections (%s)%n%n", all.size(), span.toMillis() / 1000.0,
-        decoder.stats().get(Counter.CONNECTIONS), capture);
+        connections, capture);
     Map<EdgeKey, List<Transaction>> edges = new LinkedHashMap<>();
     for (Transaction t : all) {
       edges.computeIfAbsent(new EdgeKey(t.client().ip(), t.server().toString(),

@@ -4,7 +4,6 @@ import dev.intuition.agent.bundle.BundleWriter;
 import dev.intuition.agent.capture.CaptureSettings;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,7 +108,7 @@ final class RecordCommand {
             agent.discoveryError() == null ? "" : " (" + agent.discoveryError() + ")");
       }
       agent.close();
-      bundle.finish(file, hostname());
+      bundle.finish(file, AgentCommand.hostname());
       err.printf(Locale.ROOT, "recorded %,d packets from %d namespaces into %s (%.1f MB)%n",
           bundle.packets(), agent.capturing().size(), file, Files.size(file) / 1e6);
       written.countDown();
@@ -152,11 +151,4 @@ final class RecordCommand {
         + "'");
   }
 
-  private static String hostname() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "unknown-host";
-    }
-  }
 }

@@ -52,22 +52,20 @@ public class TopologyServer {
   com.fasterxml.jackson.databind.Module wireNames() {
     var module = new com.fasterxml.jackson.databind.module.SimpleModule("intuition-wire-names");
     module.addSerializer(dev.intuition.decoder.Protocol.class,
-        new com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase(
-            dev.intuition.decoder.Protocol.class) {
-          @Override
-          public String valueToString(Object value) {
-            return ((dev.intuition.decoder.Protocol) value).wireName();
-          }
-        });
+        wireName(dev.intuition.decoder.Protocol.class, dev.intuition.decoder.Protocol::wireName));
     module.addSerializer(dev.intuition.decoder.Outcome.class,
-        new com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase(
-            dev.intuition.decoder.Outcome.class) {
-          @Override
-          public String valueToString(Object value) {
-            return ((dev.intuition.decoder.Outcome) value).wireName();
-          }
-        });
+        wireName(dev.intuition.decoder.Outcome.class, dev.intuition.decoder.Outcome::wireName));
     return module;
+  }
+
+  private static <E> com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase wireName(
+      Class<E> type, java.util.function.Function<E, String> name) {
+    return new com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase(type) {
+      @Override
+      public String valueToString(Object value) {
+        return name.apply(type.cast(value));
+      }
+    };
   }
 
   /**

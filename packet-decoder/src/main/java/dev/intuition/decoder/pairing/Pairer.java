@@ -8,7 +8,6 @@ import dev.intuition.decoder.Transaction;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -112,11 +111,7 @@ public final class Pairer {
 
   /** Reports every pending request as unmatched, e.g. when the connection closes. */
   public void drain(String note, Outcome outcome) {
-    Iterator<Request> it = pending.iterator();
-    List<Request> all = new ArrayList<>(pending.size());
-    while (it.hasNext()) {
-      all.add(it.next());
-    }
+    List<Request> all = new ArrayList<>(pending);
     pending.clear();
     for (Request r : all) {
       unmatchedRequest(r, note, outcome);
