@@ -34,7 +34,7 @@ public final class PostgresqlDecoder extends PairingDecoder {
   private static final int MAX_LENGTH = 1 << 30;
   private static final int MAX_STATEMENTS = 256;
   private static final String CLIENT_TYPES = "QPBEDSCHFXdcfp";
-  private static final String SERVER_TYPES = "RSKZTDCEIN12345ntsAGHWdcV v";
+  private static final String SERVER_TYPES = "RSKZTDCEIN12345ntsAGHWdcVv";
 
   private final Frontend frontend = new Frontend();
   private final Backend backend = new Backend();
