@@ -1,6 +1,12 @@
 package dev.intuition.server;
 
 import dev.intuition.server.graph.GraphAggregator;
+import dev.intuition.server.graph.GraphService;
+import dev.intuition.server.inventory.AddressBook;
+import dev.intuition.server.notice.NoticeDetector;
+import dev.intuition.server.storage.ElasticsearchTransactionStore;
+import dev.intuition.server.storage.InMemoryTransactionStore;
+import dev.intuition.server.storage.TransactionStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,46 +32,87 @@ public class TopologyServer {
   }
 
   /**
-   * The graph of the live window: one-second buckets for {@code intuition.graph.live-window}
-   * (default 15 minutes).
+   * The graph: 1-second buckets for {@code intuition.graph.live-window} (5 minutes), 10-second
+   * buckets for {@code intuition.graph.recent-window} (1 hour), minutes in the store beyond; edges
+   * fade out {@code intuition.graph.fade-after} (2 minutes) after their last call.
    */
   @Bean
-  GraphAggregator graphAggregator(Clock clock,
-      @Value("${intuition.graph.live-window:15m}") Duration liveWindow) {
-    return new GraphAggregator(clock, Duration.ofSeconds(1), (int) liveWindow.toSeconds());
+  GraphAggregator graphAggregator(Clock clock, TransactionStore store,
+      @Value("${intuition.graph.live-window:5m}") Duration liveWindow,
+      @Value("${intuition.graph.recent-window:1h}") Duration recentWindow,
+      @Value("${intuition.graph.fade-after:2m}") Duration fadeAfter,
+      @Value("${intuition.graph.minute-grace:30s}") Duration minuteGrace) {
+    return new GraphAggregator(clock, new GraphAggregator.Settings(liveWindow, recentWindow,
+        fadeAfter, minuteGrace), store);
+  }
+
+  /** Agents' inventories, forgotten {@code intuition.inventory.expiry} (2 minutes) after the last. */
+  @Bean
+  AddressBook addressBook(Clock clock,
+      @Value("${intuition.inventory.expiry:2m}") Duration expiry) {
+    return new AddressBook(clock, expiry);
+  }
+
+  @Bean
+  NoticeDetector noticeDetector(Clock clock,
+      @Value("${intuition.notices.warm-up:60s}") Duration warmUp,
+      @Value("${intuition.notices.show-for:5m}") Duration showFor,
+      @Value("${intuition.notices.gone-after:2m}") Duration goneAfter,
+      @Value("${intuition.notices.min-calls:20}") int minCalls,
+      @Value("${intuition.notices.error-rate:0.05}") double errorRate,
+      @Value("${intuition.notices.latency-factor:2.0}") double latencyFactor) {
+    return new NoticeDetector(clock, new NoticeDetector.Settings(warmUp, showFor, goneAfter,
+        minCalls, errorRate, latencyFactor, 1000));
+  }
+
+  @Bean(destroyMethod = "close")
+  GraphService graphService(Clock clock, GraphAggregator aggregator, AddressBook addresses,
+      NoticeDetector notices, TransactionStore store,
+      @Value("${intuition.graph.tick:true}") boolean tick) {
+    return new GraphService(clock, aggregator, addresses, notices, store, tick);
   }
 
   /**
-   * The transactions kept for drill-down: in memory unless {@code intuition.storage.type} says
-   * otherwise, the most recent {@code intuition.storage.memory.max-transactions} (100,000).
+   * The store, by {@code intuition.storage.type}: {@code memory} (the default: the most recent
+   * {@code intuition.storage.memory.max-transactions}, 100,000, and {@code intuition.storage.retention}
+   * of per-minute statistics, 24 hours) or {@code elasticsearch} (README: configuration).
    */
-  @Bean
-  @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(
-      name = "intuition.storage.type", havingValue = "memory", matchIfMissing = true)
-  dev.intuition.server.storage.TransactionStore inMemoryTransactionStore(
-      @Value("${intuition.storage.memory.max-transactions:100000}") int capacity) {
-    return new dev.intuition.server.storage.InMemoryTransactionStore(capacity);
+  @Bean(destroyMethod = "close")
+  TransactionStore transactionStore(org.springframework.core.env.Environment env) {
+    String type = env.getProperty("intuition.storage.type", "memory").trim();
+    switch (type) {
+      case "memory":
+        return new InMemoryTransactionStore(
+            env.getProperty("intuition.storage.memory.max-transactions", Integer.class, 100_000),
+            env.getProperty("intuition.storage.retention", Duration.class, Duration.ofHours(24)));
+      case "elasticsearch":
+        String p = "intuition.storage.elasticsearch.";
+        var store = new ElasticsearchTransactionStore(new ElasticsearchTransactionStore.Settings(
+            env.getProperty(p + "url", "http://localhost:9200"),
+            env.getProperty(p + "username"),
+            env.getProperty(p + "password"),
+            env.getProperty(p + "api-key"),
+            env.getProperty(p + "index-prefix", "intuition"),
+            env.getProperty("intuition.storage.retention", Duration.class, Duration.ofDays(7)),
+            env.getProperty(p + "shards", Integer.class, 1),
+            env.getProperty(p + "replicas", Integer.class, 0),
+            env.getProperty(p + "buffer-documents", Integer.class, 50_000),
+            env.getProperty(p + "bulk-documents", Integer.class, 2_000),
+            env.getProperty(p + "flush-interval", Duration.class, Duration.ofSeconds(1)),
+            env.getProperty(p + "max-backoff", Duration.class, Duration.ofSeconds(10))));
+        System.out.println("intuition server: storing in Elasticsearch at "
+            + env.getProperty(p + "url", "http://localhost:9200"));
+        return store;
+      default:
+        throw new IllegalArgumentException("intuition.storage.type must be memory or "
+            + "elasticsearch, got '" + type + "'");
+    }
   }
 
   /** Protocol and outcome travel as their wire names ({@code http}, {@code ok}), as in DESIGN.md. */
   @Bean
   com.fasterxml.jackson.databind.Module wireNames() {
-    var module = new com.fasterxml.jackson.databind.module.SimpleModule("intuition-wire-names");
-    module.addSerializer(dev.intuition.decoder.Protocol.class,
-        wireName(dev.intuition.decoder.Protocol.class, dev.intuition.decoder.Protocol::wireName));
-    module.addSerializer(dev.intuition.decoder.Outcome.class,
-        wireName(dev.intuition.decoder.Outcome.class, dev.intuition.decoder.Outcome::wireName));
-    return module;
-  }
-
-  private static <E> com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase wireName(
-      Class<E> type, java.util.function.Function<E, String> name) {
-    return new com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase(type) {
-      @Override
-      public String valueToString(Object value) {
-        return name.apply(type.cast(value));
-      }
-    };
+    return Json.wireNames();
   }
 
   /**

@@ -20,6 +20,11 @@ class ApiErrors {
     return body(e.status(), e.getMessage());
   }
 
+  @ExceptionHandler(dev.intuition.server.storage.StoreUnavailableException.class)
+  ResponseEntity<Map<String, Object>> storeDown(RuntimeException e) {
+    return body(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+  }
+
   @ExceptionHandler({MissingServletRequestParameterException.class,
       MethodArgumentTypeMismatchException.class})
   ResponseEntity<Map<String, Object>> badParameter(Exception e) {

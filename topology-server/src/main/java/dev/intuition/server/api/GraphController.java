@@ -1,41 +1,53 @@
 package dev.intuition.server.api;
 
 import dev.intuition.server.graph.Graph;
-import dev.intuition.server.graph.GraphAggregator;
+import dev.intuition.server.graph.GraphService;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code GET /api/v1/graph}: the service graph of the last {@code window}, or of one at {@code at}. */
+/**
+ * {@code GET /api/v1/graph}: the live graph of the last {@code window} (default 60 s), or the graph of
+ * the {@code window} that ends at {@code at}; {@code group} keeps one stack and its neighbours.
+ * {@code GET /api/v1/graph/vizceral}: the same in Vizceral's traffic format.
+ */
 @RestController
 @RequestMapping("/api/v1")
 class GraphController {
-  private final GraphAggregator aggregator;
+  private final GraphService graphs;
 
-  GraphController(GraphAggregator aggregator) {
-    this.aggregator = aggregator;
+  GraphController(GraphService graphs) {
+    this.graphs = graphs;
   }
 
   @GetMapping("/graph")
   Graph graph(@RequestParam(defaultValue = "60s") String window,
-      @RequestParam(required = false) String at) {
+      @RequestParam(required = false) String at, @RequestParam(required = false) String group) {
     Duration w = duration(window);
-    if (at == null) {
-      return aggregator.graph(w);
-    }
-    Instant to;
+    Graph g = at == null ? graphs.live(w) : graphs.range(instant("at", at).minus(w),
+        instant("at", at));
+    return group == null || group.isBlank() ? g : g.group(group.trim());
+  }
+
+  @GetMapping("/graph/vizceral")
+  Map<String, Object> vizceral(@RequestParam(defaultValue = "60s") String window,
+      @RequestParam(required = false) String at, @RequestParam(required = false) String group) {
+    return VizceralFormat.of(graph(window, at, group));
+  }
+
+  static Instant instant(String name, String text) {
     try {
-      to = Instant.parse(at);
+      return Instant.parse(text.trim());
     } catch (DateTimeParseException e) {
-      throw new ApiException(HttpStatus.BAD_REQUEST,
-          "at must be an ISO-8601 instant such as 2026-11-21T10:15:00Z, got '" + at + "'");
+      throw new ApiException(HttpStatus.BAD_REQUEST, name + " must be an ISO-8601 instant such"
+          + " as 2026-11-21T10:15:00Z, got '" + text + "'");
     }
-    return aggregator.graph(to.minus(w), to);
   }
 
   static Duration duration(String text) {
@@ -47,17 +59,18 @@ class GraphController {
       char unit = s.charAt(s.length() - 1);
       long n = Long.parseLong(Character.isDigit(unit) ? s : s.substring(0, s.length() - 1));
       Duration d = switch (unit) {
+        case 'd' -> Duration.ofDays(n);
         case 'h' -> Duration.ofHours(n);
         case 'm' -> Duration.ofMinutes(n);
-        default -> Duration.ofSeconds(n);
+        default -> Character.isDigit(unit) || unit == 's' ? Duration.ofSeconds(n) : null;
       };
-      if (!d.isNegative() && !d.isZero()) {
+      if (d != null && !d.isNegative() && !d.isZero() && d.compareTo(Duration.ofDays(31)) <= 0) {
         return d;
       }
-    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+    } catch (NumberFormatException | StringIndexOutOfBoundsException | ArithmeticException e) {
       // the message below
     }
     throw new ApiException(HttpStatus.BAD_REQUEST,
-        "window must be a positive duration such as 30s, 5m or 1h, got '" + text + "'");
+        "window must be a positive duration up to 31d such as 30s, 5m or 1h, got '" + text + "'");
   }
 }

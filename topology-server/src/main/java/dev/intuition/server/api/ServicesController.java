@@ -1,7 +1,7 @@
 package dev.intuition.server.api;
 
 import dev.intuition.server.graph.Graph;
-import dev.intuition.server.graph.GraphAggregator;
+import dev.intuition.server.graph.GraphService;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,16 +20,16 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1")
 class ServicesController {
-  private final GraphAggregator aggregator;
+  private final GraphService graphs;
 
-  ServicesController(GraphAggregator aggregator) {
-    this.aggregator = aggregator;
+  ServicesController(GraphService graphs) {
+    this.graphs = graphs;
   }
 
   @GetMapping("/services/{name}")
   Map<String, Object> service(@PathVariable String name,
       @RequestParam(defaultValue = "60s") String window) {
-    Graph g = aggregator.graph(GraphController.duration(window));
+    Graph g = graphs.live(GraphController.duration(window));
     Graph.Node node = g.nodes().stream().filter(n -> n.name().equals(name)).findFirst()
         .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "no service '" + name
             + "' had traffic in the last " + window));
@@ -37,6 +37,8 @@ class ServicesController {
     List<Graph.Edge> callees = g.edges().stream().filter(e -> e.client().equals(name)).toList();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("name", node.name());
+    out.put("kind", node.kind());
+    out.put("group", node.group());
     out.put("from", g.from());
     out.put("to", g.to());
     out.put("served", node.served());

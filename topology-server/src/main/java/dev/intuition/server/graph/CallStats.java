@@ -72,4 +72,43 @@ public final class CallStats {
   public long timedCount() {
     return latency.getTotalCount();
   }
+
+  /** The latency histogram in HdrHistogram's compressed form, for storage. */
+  public byte[] encodedLatency() {
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(latency.getNeededByteBufferCapacity());
+    int n = latency.encodeIntoCompressedByteBuffer(buf, java.util.zip.Deflater.BEST_SPEED);
+    return java.util.Arrays.copyOf(buf.array(), n);
+  }
+
+  /** Statistics as stored: counts, bytes and {@link #encodedLatency()} (null or empty for none). */
+  public static CallStats of(long ok, long warning, long error, long requestBytes,
+      long responseBytes, byte[] encodedLatency) {
+    CallStats s = new CallStats();
+    s.ok = ok;
+    s.warning = warning;
+    s.error = error;
+    s.requestBytes = requestBytes;
+    s.responseBytes = responseBytes;
+    if (encodedLatency != null && encodedLatency.length > 0) {
+      try {
+        s.latency.add(org.HdrHistogram.Histogram.decodeFromCompressedByteBuffer(
+            java.nio.ByteBuffer.wrap(encodedLatency), HIGHEST_MICROS));
+      } catch (java.util.zip.DataFormatException | RuntimeException e) {
+        throw new IllegalArgumentException("not an encoded latency histogram: " + e, e);
+      }
+    }
+    return s;
+  }
+
+  public long ok() {
+    return ok;
+  }
+
+  public long warning() {
+    return warning;
+  }
+
+  public long error() {
+    return error;
+  }
 }

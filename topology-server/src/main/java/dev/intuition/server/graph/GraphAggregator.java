@@ -2,6 +2,8 @@ package dev.intuition.server.graph;
 
 import dev.intuition.decoder.Protocol;
 import dev.intuition.decoder.Transaction;
+import dev.intuition.server.storage.Rollup;
+import dev.intuition.server.storage.TransactionStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,26 +12,58 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Turns transactions into the service graph, with no framework: per edge (client service, server
- * service, protocol) and per node (a service, split per container) and per time bucket, mergeable
- * {@link CallStats}. {@link #graph} merges the buckets of any window within what is kept. Buckets form a
- * ring: the oldest is reused when time moves on, so memory is bounded by edges x buckets. A transaction
- * is placed by its end (its start for a request that never got an answer); one older than the ring is
- * counted as late and dropped. Thread-safe.
+ * service, protocol) and per node (a service, split per container), mergeable {@link CallStats} in
+ * three resolutions:
+ *
+ * <ul>
+ *   <li>1-second buckets over the live window (default 5 minutes), for the live graph;
+ *   <li>10-second buckets over the recent window (default 1 hour);
+ *   <li>1-minute roll-ups, handed to the {@link TransactionStore} once a minute is complete (plus a
+ *       grace for late batches; a batch later still adds a supplement, since statistics add up), and
+ *       read back from it for anything older than the recent window.
+ * </ul>
+ *
+ * <p>{@link #graph(Instant, Instant)} uses the finest resolution that covers the range. Buckets form
+ * rings, the oldest reused when time moves on, so memory is bounded by edges x buckets. A transaction
+ * is placed by its end (its start for a request that never got an answer). In the live graph, an edge
+ * or node that stops carrying traffic stays, with no calls, until {@code fadeAfter} has passed since
+ * its last call: it fades out rather than blinking. Thread-safe; {@link #tick} is called about once a
+ * second.
  *
  * <pre>
- *   GraphAggregator g = new GraphAggregator(clock, Duration.ofSeconds(1), 300);
+ *   GraphAggregator g = new GraphAggregator(clock, GraphAggregator.Settings.DEFAULT, store);
  *   transactions.forEach(g::add);
  *   Graph now = g.graph(Duration.ofSeconds(60));
  * </pre>
  */
 public final class GraphAggregator {
-  /** An edge of the graph. */
-  public record EdgeKey(String client, String server, Protocol protocol) {}
+  /** An edge of the graph; external when the server is no known service. */
+  public record EdgeKey(String client, String server, Protocol protocol, boolean external) {}
 
   private record NodeKey(String service, String container) {}
+
+  /**
+   * @param liveWindow covered by 1-second buckets
+   * @param recentWindow covered by 10-second buckets
+   * @param fadeAfter how long an edge or node stays in the live graph after its last call
+   * @param minuteGrace how long after its end a minute waits for late batches before it is stored
+   */
+  public record Settings(Duration liveWindow, Duration recentWindow, Duration fadeAfter,
+      Duration minuteGrace) {
+    public static final Settings DEFAULT = new Settings(Duration.ofMinutes(5), Duration.ofHours(1),
+        Duration.ofMinutes(2), Duration.ofSeconds(30));
+
+    public Settings {
+      if (liveWindow.toSeconds() < 1 || recentWindow.toSeconds() < 10) {
+        throw new IllegalArgumentException("the live window must be at least 1 s and the recent "
+            + "window at least 10 s");
+      }
+    }
+  }
 
   private static final class Bucket {
     long start = Long.MIN_VALUE;
@@ -41,25 +75,87 @@ public final class GraphAggregator {
       edges.clear();
       nodes.clear();
     }
+
+    void add(EdgeKey edge, NodeKey node, Transaction t) {
+      edges.computeIfAbsent(edge, k -> new CallStats()).add(t);
+      nodes.computeIfAbsent(node, k -> new CallStats()).add(t);
+    }
   }
 
+  /** A ring of buckets of one width. */
+  private static final class Tier {
+    final long width;
+    final Bucket[] ring;
+
+    Tier(long widthMicros, int buckets) {
+      this.width = widthMicros;
+      this.ring = new Bucket[Math.max(1, buckets)];
+      for (int i = 0; i < ring.length; i++) {
+        ring[i] = new Bucket();
+      }
+    }
+
+    /** False when the transaction is older than everything kept. */
+    boolean add(long micros, EdgeKey edge, NodeKey node, Transaction t) {
+      long start = Math.floorDiv(micros, width) * width;
+      Bucket b = ring[(int) Math.floorMod(start / width, (long) ring.length)];
+      if (b.start != start) {
+        if (b.start > start) {
+          return false;
+        }
+        b.reset(start);
+      }
+      b.add(edge, node, t);
+      return true;
+    }
+
+    /** Whether a range starting at {@code from} is within what this ring keeps as of now. */
+    boolean covers(long from, long now) {
+      return from >= Math.floorDiv(now, width) * width - (ring.length - 1) * width;
+    }
+
+    void merge(long from, long to, Map<EdgeKey, CallStats> edges, Map<NodeKey, CallStats> nodes) {
+      for (Bucket b : ring) {
+        if (b.start == Long.MIN_VALUE || b.start + width <= from || b.start >= to) {
+          continue;
+        }
+        mergeInto(b, edges, nodes);
+      }
+    }
+  }
+
+  private static final long SECOND = 1_000_000L;
+  private static final long MINUTE = 60 * SECOND;
+  /** Pending minutes beyond this are stored at once: memory stays bounded whatever the times sent. */
+  private static final int MAX_PENDING_MINUTES = 120;
+
   private final Clock clock;
-  private final long widthMicros;
-  private final Bucket[] ring;
+  private final Settings settings;
+  private final TransactionStore history;
+  private final Tier live;
+  private final Tier recent;
+  private final TreeMap<Long, Bucket> pendingMinutes = new TreeMap<>();
+  private final Map<EdgeKey, Long> edgeLastSeen = new HashMap<>();
+  private final Map<String, Long> nodeLastSeen = new HashMap<>();
   private long late;
   private long added;
+  private long minutesStored;
 
   /**
-   * @param width the bucket width (1 s for the live graph)
-   * @param buckets how many buckets are kept (the window the graph can cover)
+   * @param history where complete minutes go and older graphs come from; null to keep none
    */
-  public GraphAggregator(Clock clock, Duration width, int buckets) {
+  public GraphAggregator(Clock clock, Settings settings, TransactionStore history) {
     this.clock = clock;
-    this.widthMicros = width.toNanos() / 1000;
-    this.ring = new Bucket[buckets];
-    for (int i = 0; i < buckets; i++) {
-      ring[i] = new Bucket();
-    }
+    this.settings = settings;
+    this.history = history;
+    this.live = new Tier(SECOND, (int) settings.liveWindow().toSeconds());
+    this.recent = new Tier(10 * SECOND, (int) (settings.recentWindow().toSeconds() / 10));
+  }
+
+  /** A live window of {@code buckets} seconds and the default recent window, no history. */
+  public GraphAggregator(Clock clock, Duration width, int buckets) {
+    this(clock, new Settings(width.multipliedBy(buckets), Settings.DEFAULT.recentWindow(),
+        Settings.DEFAULT.fadeAfter(), Settings.DEFAULT.minuteGrace()), null);
   }
 
   public synchronized void add(Transaction t) {
@@ -67,79 +163,230 @@ public final class GraphAggregator {
     if (at == null) {
       return;
     }
-    long micros = at.getEpochSecond() * 1_000_000L + at.getNano() / 1000;
-    long start = Math.floorDiv(micros, widthMicros) * widthMicros;
-    Bucket b = ring[(int) Math.floorMod(start / widthMicros, (long) ring.length)];
-    if (b.start != start) {
-      if (b.start > start) {
-        late++; // older than everything kept
-        return;
-      }
-      b.reset(start);
-    }
+    long micros = micros(at);
     String client = EndpointNames.client(t);
     String server = EndpointNames.server(t);
-    b.edges.computeIfAbsent(new EdgeKey(client, server, t.protocol()), k -> new CallStats()).add(t);
-    b.nodes.computeIfAbsent(new NodeKey(server, t.serverContainer()), k -> new CallStats()).add(t);
+    EdgeKey edge = new EdgeKey(client, server, t.protocol(), t.serverService() == null);
+    NodeKey node = new NodeKey(server, t.serverContainer());
+    if (!live.add(micros, edge, node, t)) {
+      late++;
+    }
+    recent.add(micros, edge, node, t);
+    long minute = Math.floorDiv(micros, MINUTE) * MINUTE;
+    pendingMinutes.computeIfAbsent(minute, k -> new Bucket()).add(edge, node, t);
+    if (pendingMinutes.size() > MAX_PENDING_MINUTES) {
+      store(pendingMinutes.pollFirstEntry());
+    }
+    edgeLastSeen.merge(edge, micros, Math::max);
+    nodeLastSeen.merge(client, micros, Math::max);
+    nodeLastSeen.merge(server, micros, Math::max);
     added++;
   }
 
-  /** The graph of the last {@code window} up to now. */
+  /**
+   * Stores the minutes that are complete, and forgets the edges and nodes that have faded out.
+   * Called about once a second.
+   */
+  public synchronized void tick() {
+    long now = micros(clock.instant());
+    long grace = settings.minuteGrace().toNanos() / 1000;
+    while (!pendingMinutes.isEmpty() && pendingMinutes.firstKey() + MINUTE + grace <= now) {
+      store(pendingMinutes.pollFirstEntry());
+    }
+    long fade = now - settings.fadeAfter().toNanos() / 1000;
+    edgeLastSeen.values().removeIf(seen -> seen < fade);
+    nodeLastSeen.values().removeIf(seen -> seen < fade);
+  }
+
+  /** Hands every pending minute to the history now (at shutdown, and in tests). */
+  public synchronized void storePending() {
+    while (!pendingMinutes.isEmpty()) {
+      store(pendingMinutes.pollFirstEntry());
+    }
+  }
+
+  private void store(Map.Entry<Long, Bucket> minute) {
+    if (history == null) {
+      return;
+    }
+    Bucket b = minute.getValue();
+    List<Rollup.EdgeStats> edges = new ArrayList<>(b.edges.size());
+    b.edges.forEach((k, v) -> edges.add(new Rollup.EdgeStats(k.client(), k.server(),
+        k.protocol().wireName(), k.external(), v)));
+    List<Rollup.NodeStats> nodes = new ArrayList<>(b.nodes.size());
+    b.nodes.forEach((k, v) -> nodes.add(new Rollup.NodeStats(k.service(), k.container(), v)));
+    history.addRollup(new Rollup(instant(minute.getKey()), edges, nodes));
+    minutesStored++;
+  }
+
+  /** The live graph: the last {@code window} up to now, with the elements still fading out. */
   public Graph graph(Duration window) {
     Instant to = clock.instant();
-    return graph(to.minus(window), to);
-  }
-
-  /** The graph of the calls that ended in {@code [from, to)}, to the precision of a bucket. */
-  public synchronized Graph graph(Instant from, Instant to) {
-    long fromMicros = from.getEpochSecond() * 1_000_000L + from.getNano() / 1000;
-    long toMicros = to.getEpochSecond() * 1_000_000L + to.getNano() / 1000;
-    Map<EdgeKey, CallStats> edges = new HashMap<>();
-    Map<String, CallStats> services = new HashMap<>();
-    Map<NodeKey, CallStats> containers = new HashMap<>();
-    for (Bucket b : ring) {
-      if (b.start == Long.MIN_VALUE || b.start + widthMicros <= fromMicros || b.start >= toMicros) {
-        continue;
+    Graph g = graph(to.minus(window), to);
+    synchronized (this) {
+      long fade = micros(to) - settings.fadeAfter().toNanos() / 1000;
+      Map<String, Graph.Node> nodes = new HashMap<>();
+      g.nodes().forEach(n -> nodes.put(n.name(), withLastSeen(n)));
+      List<Graph.Edge> edges = new ArrayList<>();
+      java.util.Set<EdgeKey> present = new java.util.HashSet<>();
+      for (Graph.Edge e : g.edges()) {
+        EdgeKey k = new EdgeKey(e.client(), e.server(), Protocol.fromWireName(e.protocol()),
+            e.external());
+        present.add(k);
+        Long seen = edgeLastSeen.get(k);
+        edges.add(new Graph.Edge(e.client(), e.server(), e.protocol(), e.external(), e.calls(),
+            seen == null ? null : instant(seen)));
       }
-      b.edges.forEach((k, v) -> edges.computeIfAbsent(k, x -> new CallStats()).merge(v));
-      b.nodes.forEach((k, v) -> {
-        services.computeIfAbsent(k.service(), x -> new CallStats()).merge(v);
-        if (k.container() != null) {
-          containers.computeIfAbsent(k, x -> new CallStats()).merge(v);
+      edgeLastSeen.forEach((k, seen) -> {
+        if (seen >= fade && !present.contains(k)) {
+          edges.add(new Graph.Edge(k.client(), k.server(), k.protocol().wireName(), k.external(),
+              Graph.Calls.NONE, instant(seen)));
+          for (String name : List.of(k.client(), k.server())) {
+            nodes.computeIfAbsent(name, x -> new Graph.Node(name, kind(name,
+                k.external() && name.equals(k.server())), null, Graph.Calls.NONE, List.of(),
+                lastSeen(name)));
+          }
         }
       });
+      edges.sort(EDGE_ORDER);
+      List<Graph.Node> nodeList = new ArrayList<>(nodes.values());
+      nodeList.sort(Comparator.comparing(Graph.Node::name));
+      return new Graph(g.from(), g.to(), nodeList, edges, List.of());
     }
-    double seconds = Math.max(1e-6, (toMicros - fromMicros) / 1e6);
+  }
+
+  private Graph.Node withLastSeen(Graph.Node n) {
+    return new Graph.Node(n.name(), n.kind(), n.group(), n.served(), n.containers(),
+        lastSeen(n.name()));
+  }
+
+  private Instant lastSeen(String node) {
+    Long seen = nodeLastSeen.get(node);
+    return seen == null ? null : instant(seen);
+  }
+
+  /**
+   * The graph of the calls that ended in {@code [from, to)}: to the second within the live window,
+   * to 10 seconds within the recent window, to the minute beyond (from the history).
+   */
+  public Graph graph(Instant from, Instant to) {
+    long fromMicros = micros(from);
+    long toMicros = micros(to);
+    Map<EdgeKey, CallStats> edges = new HashMap<>();
+    Map<NodeKey, CallStats> nodes = new HashMap<>();
+    boolean fromHistory = false;
+    synchronized (this) {
+      long now = micros(clock.instant());
+      if (live.covers(fromMicros, now)) {
+        live.merge(fromMicros, toMicros, edges, nodes);
+      } else if (recent.covers(fromMicros, now)) {
+        recent.merge(fromMicros, toMicros, edges, nodes);
+      } else {
+        long firstMinute = Math.floorDiv(fromMicros, MINUTE) * MINUTE;
+        pendingMinutes.subMap(firstMinute, true, toMicros, false).values()
+            .forEach(b -> mergeInto(b, edges, nodes));
+        fromHistory = history != null;
+      }
+    }
+    if (fromHistory) { // outside the lock: the history may be a remote store
+      long firstMinute = Math.floorDiv(fromMicros, MINUTE) * MINUTE;
+      for (Rollup r : history.rollups(instant(firstMinute), to)) {
+        for (Rollup.EdgeStats e : r.edges()) {
+          edges.computeIfAbsent(new EdgeKey(e.client(), e.server(),
+              Protocol.fromWireName(e.protocol()), e.external()), x -> new CallStats())
+              .merge(e.stats());
+        }
+        for (Rollup.NodeStats n : r.nodes()) {
+          nodes.computeIfAbsent(new NodeKey(n.service(), n.container()), x -> new CallStats())
+              .merge(n.stats());
+        }
+      }
+    }
+    return build(from, to, (toMicros - fromMicros) / 1e6, edges, nodes);
+  }
+
+  private static void mergeInto(Bucket b, Map<EdgeKey, CallStats> edges,
+      Map<NodeKey, CallStats> nodes) {
+    b.edges.forEach((k, v) -> edges.computeIfAbsent(k, x -> new CallStats()).merge(v));
+    b.nodes.forEach((k, v) -> nodes.computeIfAbsent(k, x -> new CallStats()).merge(v));
+  }
+
+  private static final Comparator<Graph.Edge> EDGE_ORDER = Comparator
+      .comparing(Graph.Edge::client).thenComparing(Graph.Edge::server)
+      .thenComparing(Graph.Edge::protocol);
+
+  private static Graph build(Instant from, Instant to, double rangeSeconds,
+      Map<EdgeKey, CallStats> edges, Map<NodeKey, CallStats> nodeStats) {
+    double seconds = Math.max(1e-6, rangeSeconds);
+    Map<String, CallStats> services = new HashMap<>();
+    Map<String, List<Graph.Container>> containers = new HashMap<>();
+    nodeStats.forEach((k, v) -> {
+      services.computeIfAbsent(k.service(), x -> new CallStats()).merge(v);
+      if (k.container() != null) {
+        containers.computeIfAbsent(k.service(), x -> new ArrayList<>())
+            .add(new Graph.Container(k.container(), Graph.Calls.of(v, seconds)));
+      }
+    });
     List<Graph.Edge> edgeList = new ArrayList<>();
-    edges.forEach((k, s) -> edgeList.add(Graph.Edge.of(k.client(), k.server(),
-        k.protocol().wireName(), s, seconds)));
-    edgeList.sort(Comparator.comparing(Graph.Edge::client).thenComparing(Graph.Edge::server)
-        .thenComparing(Graph.Edge::protocol));
+    java.util.Set<String> external = new java.util.HashSet<>();
+    edges.forEach((k, s) -> {
+      edgeList.add(new Graph.Edge(k.client(), k.server(), k.protocol().wireName(), k.external(),
+          Graph.Calls.of(s, seconds), null));
+      if (k.external()) {
+        external.add(k.server());
+      }
+    });
+    edgeList.sort(EDGE_ORDER);
     Map<String, Graph.Node> nodes = new HashMap<>();
     for (Graph.Edge e : edgeList) { // every end is a node, callers included
-      nodes.putIfAbsent(e.client(), Graph.Node.of(e.client(), null, seconds, List.of()));
-    }
-    services.forEach((name, s) -> {
-      List<Graph.Container> cs = new ArrayList<>();
-      containers.forEach((k, v) -> {
-        if (k.service().equals(name)) {
-          cs.add(Graph.Container.of(k.container(), v, seconds));
+      for (String name : List.of(e.client(), e.server())) {
+        if (!nodes.containsKey(name)) {
+          List<Graph.Container> cs = new ArrayList<>(containers.getOrDefault(name, List.of()));
+          cs.sort(Comparator.comparing(Graph.Container::name));
+          nodes.put(name, new Graph.Node(name, kind(name, external.contains(name)), null,
+              Graph.Calls.of(services.get(name), seconds), cs, null));
         }
-      });
-      cs.sort(Comparator.comparing(Graph.Container::name));
-      nodes.put(name, Graph.Node.of(name, s, seconds, cs));
-    });
+      }
+    }
     List<Graph.Node> nodeList = new ArrayList<>(nodes.values());
     nodeList.sort(Comparator.comparing(Graph.Node::name));
-    return new Graph(from, to, nodeList, edgeList);
+    return new Graph(from, to, nodeList, edgeList, List.of());
   }
 
-  /** Transactions that arrived too late for the buckets kept. */
+  private static String kind(String name, boolean external) {
+    return EndpointNames.INTERNET.equals(name) ? Graph.INTERNET
+        : external ? Graph.EXTERNAL : Graph.SERVICE;
+  }
+
+  private static long micros(Instant at) {
+    return at.getEpochSecond() * SECOND + at.getNano() / 1000;
+  }
+
+  private static Instant instant(long micros) {
+    return Instant.ofEpochSecond(Math.floorDiv(micros, SECOND),
+        Math.floorMod(micros, SECOND) * 1000);
+  }
+
+  /** Transactions that arrived too late for the live buckets. */
   public synchronized long late() {
     return late;
   }
 
   public synchronized long added() {
     return added;
+  }
+
+  /** Minutes (and supplements) handed to the history. */
+  public synchronized long minutesStored() {
+    return minutesStored;
+  }
+
+  /** Edges seen within the fade-out time (those the live graph shows). */
+  public synchronized int liveEdges() {
+    return edgeLastSeen.size();
+  }
+
+  public Settings settings() {
+    return settings;
   }
 }

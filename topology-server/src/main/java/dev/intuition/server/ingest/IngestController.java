@@ -1,20 +1,18 @@
 package dev.intuition.server.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.intuition.decoder.Transaction;
 import dev.intuition.server.TopologyServer.AgentToken;
 import dev.intuition.server.api.ApiException;
 import dev.intuition.server.graph.GraphAggregator;
+import dev.intuition.server.inventory.AddressBook;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,7 +29,8 @@ import org.springframework.web.bind.annotation.RestController;
  * A batch is taken whole or refused whole with a JSON error: 401 without the right token, 426 for a
  * wire version this server does not speak, 413 beyond the size limits (compressed and decompressed,
  * so that a small gzip bomb cannot exhaust memory), 400 for anything malformed. Refusing one batch
- * loses nothing else.
+ * loses nothing else. Agents' inventories go to the {@link AddressBook}, which names the ends an agent
+ * could not and drops client-side observations that the server side's agent also reports.
  */
 @RestController
 public class IngestController {
@@ -46,21 +45,20 @@ public class IngestController {
   private final AgentToken token;
   private final long maxRequestBytes;
   private final long maxBodyBytes;
-  private final ObjectMapper json = JsonMapper.builder()
-      .addModule(new JavaTimeModule())
-      .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .build();
+  private final AddressBook addresses;
+  private final ObjectMapper json = dev.intuition.server.Json.mapper();
+  private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong transactions = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
 
   IngestController(GraphAggregator aggregator, dev.intuition.server.storage.TransactionStore store,
-      AgentToken token,
+      AddressBook addresses, AgentToken token,
       @Value("${intuition.ingest.max-request-bytes:16777216}") long maxRequestBytes,
       @Value("${intuition.ingest.max-body-bytes:67108864}") long maxBodyBytes) {
     this.aggregator = aggregator;
     this.store = store;
+    this.addresses = addresses;
     this.token = token;
     this.maxRequestBytes = maxRequestBytes;
     this.maxBodyBytes = maxBodyBytes;
@@ -70,14 +68,30 @@ public class IngestController {
   ResponseEntity<Map<String, Object>> ingest(HttpServletRequest request) throws IOException {
     try {
       Batch batch = read(request);
-      for (Transaction t : batch.transactions()) {
-        aggregator.add(t);
+      if (batch.inventory() != null && batch.inventory().isObject()) {
+        Object id = batch.agent() == null ? null : batch.agent().get("id");
+        Object host = batch.agent() == null ? null : batch.agent().get("host");
+        addresses.update(id == null ? request.getRemoteAddr() : id.toString(),
+            host == null ? null : host.toString(), batch.inventory(), batch.health());
       }
-      store.add(batch.transactions());
+      List<Transaction> kept = new ArrayList<>(batch.transactions().size());
+      int duplicated = 0;
+      for (Transaction t : batch.transactions()) {
+        if (addresses.seenByServerSide(t)) {
+          duplicated++; // the server side's agent reports the same call
+          continue;
+        }
+        Transaction resolved = addresses.resolve(t);
+        aggregator.add(resolved);
+        kept.add(resolved);
+      }
+      store.add(kept);
       batches.incrementAndGet();
-      transactions.addAndGet(batch.transactions().size());
+      transactions.addAndGet(kept.size());
+      duplicates.addAndGet(duplicated);
       return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("accepted",
-          batch.transactions().size(), "sequence", batch.sequence() == null ? 0 : batch.sequence()));
+          batch.transactions().size(), "duplicates", duplicated,
+          "sequence", batch.sequence() == null ? 0 : batch.sequence()));
     } catch (ApiException e) {
       refused.incrementAndGet();
       throw e;
@@ -159,6 +173,11 @@ public class IngestController {
 
   public long transactions() {
     return transactions.get();
+  }
+
+  /** Client-side observations dropped because the server side reports the same calls. */
+  public long duplicates() {
+    return duplicates.get();
   }
 
   public long refused() {

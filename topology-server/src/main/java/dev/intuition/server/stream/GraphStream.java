@@ -1,7 +1,7 @@
 package dev.intuition.server.stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.intuition.server.graph.GraphAggregator;
+import dev.intuition.server.graph.GraphService;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -31,17 +31,17 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 @Configuration
 @EnableWebSocket
 public class GraphStream extends TextWebSocketHandler implements WebSocketConfigurer {
-  private final GraphAggregator aggregator;
+  private final GraphService graphs;
   private final ObjectMapper json;
   private final Duration window;
   private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("graph-stream").daemon().factory());
 
-  GraphStream(GraphAggregator aggregator, ObjectMapper json,
+  GraphStream(GraphService graphs, ObjectMapper json,
       @Value("${intuition.stream.window:60s}") Duration window,
       @Value("${intuition.stream.interval:1s}") Duration interval) {
-    this.aggregator = aggregator;
+    this.graphs = graphs;
     this.json = json;
     this.window = window;
     long millis = Math.max(100, interval.toMillis());
@@ -86,7 +86,7 @@ public class GraphStream extends TextWebSocketHandler implements WebSocketConfig
   }
 
   private String message(String type) throws IOException {
-    return json.writeValueAsString(Map.of("type", type, "graph", aggregator.graph(window)));
+    return json.writeValueAsString(Map.of("type", type, "graph", graphs.live(window)));
   }
 
   private void send(WebSocketSession s, String type, String text) {

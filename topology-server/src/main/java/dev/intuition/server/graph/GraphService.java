@@ -1,0 +1,111 @@
+package dev.intuition.server.graph;
+
+import dev.intuition.server.inventory.AddressBook;
+import dev.intuition.server.notice.Notice;
+import dev.intuition.server.notice.NoticeDetector;
+import dev.intuition.server.storage.TransactionStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The graph as the API and the stream serve it: the aggregator's numbers with each node's group (from
+ * the agents' inventories) and the notices. Also the server's clock work, once a second: complete
+ * minutes go to the store, faded edges and silent agents are forgotten, notices are checked (every
+ * 5 s), and the store's retention is applied (every 10 min).
+ */
+public final class GraphService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GraphService.class);
+  /** The window notices look at, and the baseline before it. */
+  static final Duration NOTICE_WINDOW = Duration.ofSeconds(60);
+  static final Duration NOTICE_BASELINE = Duration.ofMinutes(10);
+
+  private final Clock clock;
+  private final GraphAggregator aggregator;
+  private final AddressBook addresses;
+  private final NoticeDetector notices;
+  private final TransactionStore store;
+  private final ScheduledExecutorService ticker;
+  private long ticks;
+
+  /** @param tick whether to run the clock work on a thread of its own (tests call {@link #tick}) */
+  public GraphService(Clock clock, GraphAggregator aggregator, AddressBook addresses,
+      NoticeDetector notices, TransactionStore store, boolean tick) {
+    this.clock = clock;
+    this.aggregator = aggregator;
+    this.addresses = addresses;
+    this.notices = notices;
+    this.store = store;
+    if (tick) {
+      ticker = Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("graph-tick").daemon().factory());
+      ticker.scheduleAtFixedRate(this::tickSafely, 1, 1, TimeUnit.SECONDS);
+    } else {
+      ticker = null;
+    }
+  }
+
+  /** The live graph of the last {@code window}, with fading elements and current notices. */
+  public Graph live(Duration window) {
+    return aggregator.graph(window).withGroups(addresses::group).withNotices(notices.current());
+  }
+
+  /** The graph of {@code [from, to)}, with the notices raised in it. */
+  public Graph range(Instant from, Instant to) {
+    List<Notice> raised = notices.list(from, false, 1000).stream()
+        .filter(n -> n.raisedAt().isBefore(to)).toList();
+    return aggregator.graph(from, to).withGroups(addresses::group).withNotices(raised);
+  }
+
+  public GraphAggregator aggregator() {
+    return aggregator;
+  }
+
+  public NoticeDetector notices() {
+    return notices;
+  }
+
+  private void tickSafely() {
+    try {
+      tick();
+    } catch (RuntimeException e) {
+      log.warn("graph tick failed: {}", e.toString(), e);
+    }
+  }
+
+  /** One second's clock work. */
+  public synchronized void tick() {
+    ticks++;
+    aggregator.tick();
+    addresses.expire();
+    if (ticks % 5 == 0) {
+      checkNotices();
+    }
+    if (ticks % 600 == 0) {
+      store.expire(clock.instant());
+    }
+  }
+
+  /** Compares the last minute with the ten minutes before it. */
+  public void checkNotices() {
+    Instant now = clock.instant();
+    Graph window = aggregator.graph(NOTICE_WINDOW);
+    Graph baseline = aggregator.graph(now.minus(NOTICE_WINDOW).minus(NOTICE_BASELINE),
+        now.minus(NOTICE_WINDOW));
+    notices.check(window, baseline);
+  }
+
+  @Override
+  public void close() {
+    if (ticker != null) {
+      ticker.shutdownNow();
+    }
+    aggregator.storePending();
+  }
+}

@@ -1,0 +1,155 @@
+package dev.intuition.server.inventory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.intuition.decoder.Transaction;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What every agent last said runs on its host: container addresses and Swarm virtual IPs, merged
+ * across hosts. With it the server names the ends an agent could not (a call to a container on another
+ * host, a short-lived client gone before its agent inspected it, a Swarm VIP), and drops a call seen
+ * twice: a client-side observation whose server is a container some agent captures, since that
+ * agent reports the same call from the server side (DESIGN.md: the server side wins). An agent's
+ * inventory is forgotten when it has not been refreshed for {@code expiry}. Thread-safe: updates
+ * replace an immutable snapshot.
+ */
+public final class AddressBook {
+  /** A container as agents report it. */
+  public record Member(String container, String service, String group, String agent) {}
+
+  /** One agent as last heard from. */
+  public record AgentView(String id, String host, Instant lastSeen, int addresses,
+      JsonNode health) {}
+
+  private record AgentInventory(String id, String host, Instant received,
+      Map<String, Member> addresses, Map<String, Member> virtualIps, JsonNode health) {}
+
+  private record Snapshot(Map<String, Member> addresses, Map<String, Member> virtualIps,
+      Map<String, String> groups) {}
+
+  private final Clock clock;
+  private final Duration expiry;
+  private final Map<String, AgentInventory> agents = new HashMap<>();
+  private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of());
+
+  public AddressBook(Clock clock, Duration expiry) {
+    this.clock = clock;
+    this.expiry = expiry;
+  }
+
+  /** Takes an agent's {@code inventory} and {@code health} from a batch (docs/wire-format.md). */
+  public synchronized void update(String agentId, String host, JsonNode inventory,
+      JsonNode health) {
+    Map<String, Member> addresses = new HashMap<>();
+    for (JsonNode c : inventory.path("containers")) {
+      Member m = new Member(text(c, "name"), text(c, "service"), text(c, "group"), agentId);
+      for (JsonNode ip : c.path("addresses")) {
+        if (ip.isTextual() && !ip.asText().isEmpty()) {
+          addresses.put(ip.asText(), m);
+        }
+      }
+    }
+    Map<String, Member> vips = new HashMap<>();
+    for (JsonNode s : inventory.path("services")) {
+      Member m = new Member(null, text(s, "name"), text(s, "group"), agentId);
+      for (JsonNode vip : s.path("virtualIps")) {
+        String ip = vip.asText();
+        int slash = ip.indexOf('/'); // Docker gives VIPs with their prefix length
+        vips.put(slash > 0 ? ip.substring(0, slash) : ip, m);
+      }
+    }
+    agents.put(agentId, new AgentInventory(agentId, host, clock.instant(), Map.copyOf(addresses),
+        Map.copyOf(vips), health));
+    rebuild();
+  }
+
+  /** Forgets the agents not heard from within the expiry. */
+  public synchronized void expire() {
+    Instant oldest = clock.instant().minus(expiry);
+    if (agents.values().removeIf(a -> a.received().isBefore(oldest))) {
+      rebuild();
+    }
+  }
+
+  private void rebuild() {
+    Map<String, Member> addresses = new HashMap<>();
+    Map<String, Member> vips = new HashMap<>();
+    Map<String, String> groups = new HashMap<>();
+    for (AgentInventory a : agents.values()) {
+      addresses.putAll(a.addresses());
+      vips.putAll(a.virtualIps());
+      for (Member m : a.addresses().values()) {
+        if (m.service() != null && m.group() != null) {
+          groups.put(m.service(), m.group());
+        }
+      }
+      for (Member m : a.virtualIps().values()) {
+        if (m.service() != null && m.group() != null) {
+          groups.put(m.service(), m.group());
+        }
+      }
+    }
+    snapshot = new Snapshot(Map.copyOf(addresses), Map.copyOf(vips), Map.copyOf(groups));
+  }
+
+  /** The container or service at {@code ip}: a container address first, then a Swarm VIP. */
+  public Member at(String ip) {
+    Snapshot s = snapshot;
+    Member m = s.addresses().get(ip);
+    return m != null ? m : s.virtualIps().get(ip);
+  }
+
+  /** The transaction with the ends its agent left unnamed filled in from the inventories. */
+  public Transaction resolve(Transaction t) {
+    boolean client = t.clientService() == null && t.client() != null;
+    boolean server = t.serverService() == null && t.server() != null;
+    if (!client && !server) {
+      return t;
+    }
+    Member c = client ? at(t.client().ip()) : null;
+    Member s = server ? at(t.server().ip()) : null;
+    if (c == null && s == null) {
+      return t;
+    }
+    return t.withPlacement(
+        c != null ? c.container() : t.clientContainer(),
+        s != null ? s.container() : t.serverContainer(),
+        c != null ? c.service() : t.clientService(),
+        s != null ? s.service() : t.serverService(),
+        t.observedAt());
+  }
+
+  /**
+   * A client-side observation of a call to a container that an agent captures: that agent reports
+   * the same call from the server side, which wins.
+   */
+  public boolean seenByServerSide(Transaction t) {
+    return "client".equals(t.observedAt()) && t.server() != null
+        && snapshot.addresses().containsKey(t.server().ip());
+  }
+
+  /** The stack or Compose project of a service, where an agent said so. */
+  public String group(String service) {
+    return snapshot.groups().get(service);
+  }
+
+  public synchronized List<AgentView> agents() {
+    List<AgentView> out = new ArrayList<>();
+    for (AgentInventory a : agents.values()) {
+      out.add(new AgentView(a.id(), a.host(), a.received(), a.addresses().size(), a.health()));
+    }
+    out.sort(java.util.Comparator.comparing(AgentView::id));
+    return out;
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+}
