@@ -68,8 +68,9 @@ public class TopologyServer {
   @Bean(destroyMethod = "close")
   GraphService graphService(Clock clock, GraphAggregator aggregator, AddressBook addresses,
       NoticeDetector notices, TransactionStore store,
+      dev.intuition.server.metrics.EdgeMetrics metrics,
       @Value("${intuition.graph.tick:true}") boolean tick) {
-    return new GraphService(clock, aggregator, addresses, notices, store, tick);
+    return new GraphService(clock, aggregator, addresses, notices, store, metrics, tick);
   }
 
   /**
@@ -107,6 +108,32 @@ public class TopologyServer {
         throw new IllegalArgumentException("intuition.storage.type must be memory or "
             + "elasticsearch, got '" + type + "'");
     }
+  }
+
+  @Bean
+  dev.intuition.server.metrics.EdgeMetrics edgeMetrics(
+      io.micrometer.core.instrument.MeterRegistry registry,
+      @Value("${intuition.metrics.max-edges:2000}") int maxEdges) {
+    return new dev.intuition.server.metrics.EdgeMetrics(registry, maxEdges);
+  }
+
+  /** {@code store} in /actuator/health. */
+  @Bean
+  dev.intuition.server.metrics.StoreHealth store(TransactionStore store,
+      io.micrometer.core.instrument.MeterRegistry registry) {
+    io.micrometer.core.instrument.Gauge.builder("intuition.store.written",
+        () -> store.status().written()).description("Documents written to the store")
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder("intuition.store.pending",
+        () -> store.status().pending()).description("Documents waiting in the write buffer")
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder("intuition.store.lost",
+        () -> store.status().lost()).description("Documents lost: buffer full or refused")
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder("intuition.store.up",
+        () -> store.status().up() ? 1 : 0).description("1 while the store is reachable")
+        .register(registry);
+    return new dev.intuition.server.metrics.StoreHealth(store);
   }
 
   /** Protocol and outcome travel as their wire names ({@code http}, {@code ok}), as in DESIGN.md. */

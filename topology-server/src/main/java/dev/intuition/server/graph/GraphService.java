@@ -31,17 +31,20 @@ public final class GraphService implements AutoCloseable {
   private final AddressBook addresses;
   private final NoticeDetector notices;
   private final TransactionStore store;
+  private final dev.intuition.server.metrics.EdgeMetrics metrics;
   private final ScheduledExecutorService ticker;
   private long ticks;
 
   /** @param tick whether to run the clock work on a thread of its own (tests call {@link #tick}) */
   public GraphService(Clock clock, GraphAggregator aggregator, AddressBook addresses,
-      NoticeDetector notices, TransactionStore store, boolean tick) {
+      NoticeDetector notices, TransactionStore store,
+      dev.intuition.server.metrics.EdgeMetrics metrics, boolean tick) {
     this.clock = clock;
     this.aggregator = aggregator;
     this.addresses = addresses;
     this.notices = notices;
     this.store = store;
+    this.metrics = metrics;
     if (tick) {
       ticker = Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("graph-tick").daemon().factory());
@@ -96,6 +99,9 @@ public final class GraphService implements AutoCloseable {
   public void checkNotices() {
     Instant now = clock.instant();
     Graph window = aggregator.graph(NOTICE_WINDOW);
+    if (metrics != null) {
+      metrics.refresh(window);
+    }
     Graph baseline = aggregator.graph(now.minus(NOTICE_WINDOW).minus(NOTICE_BASELINE),
         now.minus(NOTICE_WINDOW));
     notices.check(window, baseline);

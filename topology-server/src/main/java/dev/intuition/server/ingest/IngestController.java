@@ -52,14 +52,27 @@ public class IngestController {
   private final AtomicLong transactions = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
 
+  private final dev.intuition.server.metrics.EdgeMetrics metrics;
+
   IngestController(GraphAggregator aggregator, dev.intuition.server.storage.TransactionStore store,
-      AddressBook addresses, AgentToken token,
+      AddressBook addresses, AgentToken token, dev.intuition.server.metrics.EdgeMetrics metrics,
+      io.micrometer.core.instrument.MeterRegistry registry,
       @Value("${intuition.ingest.max-request-bytes:16777216}") long maxRequestBytes,
       @Value("${intuition.ingest.max-body-bytes:67108864}") long maxBodyBytes) {
     this.aggregator = aggregator;
     this.store = store;
     this.addresses = addresses;
     this.token = token;
+    this.metrics = metrics;
+    io.micrometer.core.instrument.FunctionCounter.builder("intuition.ingest.batches", batches,
+        AtomicLong::get).description("Batches accepted").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("intuition.ingest.transactions",
+        transactions, AtomicLong::get).description("Transactions accepted").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("intuition.ingest.refused", refused,
+        AtomicLong::get).description("Batches refused with a 4xx").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("intuition.ingest.duplicates",
+        duplicates, AtomicLong::get).description("Client-side observations dropped: the server"
+        + " side reports the same calls").register(registry);
     this.maxRequestBytes = maxRequestBytes;
     this.maxBodyBytes = maxBodyBytes;
   }
@@ -83,6 +96,7 @@ public class IngestController {
         }
         Transaction resolved = addresses.resolve(t);
         aggregator.add(resolved);
+        metrics.record(resolved);
         kept.add(resolved);
       }
       store.add(kept);

@@ -33,7 +33,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -110,7 +110,8 @@ public final class ElasticsearchTransactionStore implements TransactionStore {
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong lost = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
-  private final AtomicLong inFlight = new AtomicLong();
+  /** Documents accepted and not yet written or lost: the buffer's bound applies to these. */
+  private final AtomicLong held = new AtomicLong();
   private volatile boolean up = true;
   private volatile boolean templatesPut;
   private volatile boolean closing;
@@ -137,7 +138,7 @@ public final class ElasticsearchTransactionStore implements TransactionStore {
     this.rest = builder.build();
     this.client = new ElasticsearchClient(new RestClientTransport(rest,
         new JacksonJsonpMapper(json)));
-    this.buffer = new ArrayBlockingQueue<>(settings.bufferDocuments());
+    this.buffer = new LinkedBlockingQueue<>();
     this.writer = Thread.ofPlatform().name("elasticsearch-writer").daemon().unstarted(this::write);
     writer.start();
   }
@@ -201,9 +202,12 @@ public final class ElasticsearchTransactionStore implements TransactionStore {
 
   private void enqueue(Doc doc) {
     enqueued.incrementAndGet();
-    if (closing || !buffer.offer(doc)) {
+    if (closing || held.incrementAndGet() > settings.bufferDocuments()) {
+      held.decrementAndGet();
       lost.incrementAndGet();
+      return;
     }
+    buffer.add(doc);
   }
 
   /** The writer thread: bulk requests from the buffer, retried with backoff until written. */
@@ -216,7 +220,6 @@ public final class ElasticsearchTransactionStore implements TransactionStore {
           continue;
         }
         batch.add(first);
-        inFlight.set(1);
         long deadline = System.nanoTime() + settings.flushInterval().toNanos();
         while (batch.size() < settings.bulkDocuments() && System.nanoTime() < deadline) {
           Doc next = buffer.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -225,7 +228,6 @@ public final class ElasticsearchTransactionStore implements TransactionStore {
           }
           batch.add(next);
         }
-        inFlight.set(batch.size());
         send(batch);
       } catch (InterruptedException e) {
         if (!closing) {
@@ -236,9 +238,9 @@ public final class ElasticsearchTransactionStore implements TransactionStore {
         lastError = "writer: " + e;
         log.error("Elasticsearch writer failed; {} documents lost", batch.size(), e);
         lost.addAndGet(batch.size());
+        held.addAndGet(-batch.size());
       } finally {
         batch.clear();
-        inFlight.set(0);
       }
     }
   }
@@ -261,14 +263,15 @@ public final class ElasticsearchTransactionStore implements TransactionStore {
           BulkResponseItem item = items.get(i);
           if (item.error() == null) {
             written.incrementAndGet();
+            held.decrementAndGet();
           } else if (item.status() == 429 || item.status() >= 500) {
             again.add(pending.get(i));
           } else {
             lost.incrementAndGet();
+            held.decrementAndGet();
             lastError = "document refused: " + item.error().reason();
           }
         }
-        inFlight.set(again.size());
         if (!up) {
           log.warn("Elasticsearch is reachable again; writing resumes ({} documents lost so far)",
               lost.get());
@@ -289,6 +292,7 @@ public final class ElasticsearchTransactionStore implements TransactionStore {
       retries.incrementAndGet();
       if (closing) {
         lost.addAndGet(pending.size());
+        held.addAndGet(-pending.size());
         return;
       }
       long backoff = Math.min(settings.maxBackoff().toMillis(), 100L << Math.min(attempt++, 10));
@@ -323,7 +327,7 @@ public final class ElasticsearchTransactionStore implements TransactionStore {
   @Override
   public void flush() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while ((!buffer.isEmpty() || inFlight.get() > 0) && System.nanoTime() < deadline) {
+    while (held.get() > 0 && System.nanoTime() < deadline) {
       try {
         Thread.sleep(20);
       } catch (InterruptedException e) {
@@ -480,8 +484,7 @@ public final class ElasticsearchTransactionStore implements TransactionStore {
 
   @Override
   public StoreStatus status() {
-    long pending = buffer.size() + inFlight.get();
-    return new StoreStatus("elasticsearch", up, -1, written.get(), pending, lost.get(),
+    return new StoreStatus("elasticsearch", up, -1, written.get(), held.get(), lost.get(),
         retries.get(), lastError);
   }
 
@@ -502,7 +505,7 @@ public final class ElasticsearchTransactionStore implements TransactionStore {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    long left = buffer.size();
+    long left = held.getAndSet(0);
     buffer.clear();
     lost.addAndGet(left);
     try {
