@@ -222,7 +222,7 @@ public final class GraphAggregator {
   /** The live graph: the last {@code window} up to now, with the elements still fading out. */
   public Graph graph(Duration window) {
     Instant to = clock.instant();
-    Graph g = graph(to.minus(window), to);
+    Graph g = range(to.minus(window), to.plusNanos(1000), to); // up to now, inclusive
     synchronized (this) {
       long fade = micros(to) - settings.fadeAfter().toNanos() / 1000;
       Map<String, Graph.Node> nodes = new HashMap<>();
@@ -270,6 +270,10 @@ public final class GraphAggregator {
    * to 10 seconds within the recent window, to the minute beyond (from the history).
    */
   public Graph graph(Instant from, Instant to) {
+    return range(from, to, to);
+  }
+
+  private Graph range(Instant from, Instant to, Instant reportedTo) {
     long fromMicros = micros(from);
     long toMicros = micros(to);
     Map<EdgeKey, CallStats> edges = new HashMap<>();
@@ -302,7 +306,8 @@ public final class GraphAggregator {
         }
       }
     }
-    return build(from, to, (toMicros - fromMicros) / 1e6, edges, nodes);
+    return build(from, reportedTo, Duration.between(from, reportedTo).toNanos() / 1e9, edges,
+        nodes);
   }
 
   private static void mergeInto(Bucket b, Map<EdgeKey, CallStats> edges,

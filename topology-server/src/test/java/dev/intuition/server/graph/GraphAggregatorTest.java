@@ -118,4 +118,36 @@ class GraphAggregatorTest {
     assertEquals("10.9.9.9", EndpointNames.server(bare));
     assertEquals("INTERNET", EndpointNames.client(bare));
   }
+
+  @Test
+  void quietEdgesFadeOutAndOlderRangesUseCoarserBuckets() {
+    dev.intuition.server.MutableClock clock = new dev.intuition.server.MutableClock(T0);
+    dev.intuition.server.storage.InMemoryTransactionStore store =
+        new dev.intuition.server.storage.InMemoryTransactionStore(10, Duration.ofDays(1));
+    GraphAggregator g = new GraphAggregator(clock, new GraphAggregator.Settings(
+        Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofMinutes(2), Duration.ofSeconds(30)),
+        store);
+    for (int s = 0; s < 30; s++) {
+      g.add(tx("web", "api", Protocol.HTTP, Outcome.OK, 1000 + s, T0.plusSeconds(s)));
+    }
+    clock.set(T0.plusSeconds(100));
+    Graph quiet = g.graph(Duration.ofSeconds(60));
+    assertEquals(1, quiet.edges().size(), "an edge quiet for 70 s is still drawn");
+    assertEquals(0, quiet.edges().get(0).calls().total());
+    assertEquals(T0.plusSeconds(29), quiet.edges().get(0).lastSeen());
+    clock.set(T0.plusSeconds(29 + 121));
+    g.tick();
+    assertEquals(0, g.graph(Duration.ofSeconds(60)).edges().size(), "faded out after 2 min");
+    // 30 minutes later the 1-second buckets no longer cover the range: 10-second buckets do.
+    clock.set(T0.plus(Duration.ofMinutes(30)));
+    Graph recent = g.graph(T0.plusSeconds(10), T0.plusSeconds(20));
+    assertEquals(10, recent.edges().get(0).calls().total());
+    // Three hours later only the stored minutes do.
+    clock.set(T0.plus(Duration.ofHours(3)));
+    g.tick();
+    assertEquals(1, g.minutesStored());
+    Graph old = g.graph(T0, T0.plusSeconds(60));
+    assertEquals(30, old.edges().get(0).calls().total());
+    assertClose(1029, old.edges().get(0).calls().p99Micros(), "p99 from the stored minute");
+  }
 }
