@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives: real servers (Redis, PostgreSQL, MariaDB, nginx),
-# their command-line clients, tcpdump, tshark, libpcap and iproute2. Needs root; idempotent.
+# their command-line clients, tcpdump, tshark, libpcap, iproute2, Docker, and Chromium (with Node.js
+# where the machine has none) for the browser tests. Needs root; idempotent.
 set -euo pipefail
 packages=(libpcap0.8 tcpdump tshark redis-server redis-tools postgresql postgresql-client
-  mariadb-server mariadb-client nginx curl iproute2 procps psmisc maven bc docker.io)
+  mariadb-server mariadb-client nginx curl iproute2 procps psmisc maven bc docker.io chromium)
+command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

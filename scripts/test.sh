@@ -2,7 +2,9 @@
 # The whole test suite (the README's test command, also what CI runs):
 #   1. unit tests and the Packetbeat capture corpus (any user, seconds);
 #   2. as root: real Redis, PostgreSQL, MariaDB and nginx servers in network namespaces, driven by real
-#      clients, captured with tcpdump and decoded (tests tagged "root");
+#      clients, captured with tcpdump and decoded (tests tagged "root"); a Docker daemon and Swarm
+#      ("docker"); real Elasticsearch nodes the tests start from Maven Central jars
+#      ("elasticsearch"); Netflix's Vizceral in headless Chromium ("browser");
 #   3. a short fuzzing run of the decoder (Jazzer).
 # Not root: step 2 cannot run and the script says so and fails, because a skipped test is not a pass.
 set -euo pipefail
@@ -17,6 +19,8 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 scripts/install-test-deps.sh
+echo "== npm packages of the browser tests" >&2
+(cd topology-server/src/test/vizceral && npm ci --no-audit --no-fund --loglevel=error)
 
 echo "== unit, corpus and real-server tests" >&2
 ./mvnw -B -ntp install -Dintuition.groups.excluded=none
