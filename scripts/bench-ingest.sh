@@ -9,6 +9,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 . scripts/lib/java.sh
+JAVA=$JAVA_HOME/bin/java
 seconds=${1:-20}
 token=bench-token
 work=$(mktemp -d /tmp/intuition-bench-ingest.XXXXXX)
