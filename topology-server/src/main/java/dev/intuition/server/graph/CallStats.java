@@ -2,13 +2,14 @@ package dev.intuition.server.graph;
 
 import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.Transaction;
-import org.HdrHistogram.PackedHistogram;
 
 /**
  * Statistics of a set of calls that merge exactly: counts per outcome, bytes, and a latency histogram
- * (HdrHistogram, microseconds, 2 significant digits), so that the percentiles of an edge over any time
+ * (microseconds, log-linear buckets of 1/128 relative width above 255 us, exact below: the precision
+ * of an HdrHistogram with 2 significant digits), so that the percentiles of an edge over any time
  * range, or of a service over its edges, come from merged histograms and never from averaged
- * percentiles. The packed histogram keeps memory proportional to the distinct latencies seen.
+ * percentiles. The histogram is sparse, sorted (bucket, count) arrays: memory grows with the distinct
+ * buckets seen, and a merge walks only those, which keeps graphs of thousands of bucket merges fast.
  */
 public final class CallStats {
   /** Latencies above an hour are recorded as an hour. */
@@ -19,7 +20,10 @@ public final class CallStats {
   private long error;
   private long requestBytes;
   private long responseBytes;
-  private final PackedHistogram latency = new PackedHistogram(HIGHEST_MICROS, 2);
+  private int[] buckets = new int[4];
+  private long[] counts = new long[4];
+  private int used;
+  private long timed;
 
   public void add(Transaction t) {
     switch (t.outcome()) {
@@ -30,8 +34,50 @@ public final class CallStats {
     requestBytes += t.requestBytes();
     responseBytes += t.responseBytes();
     if (t.durationMicros() != null) {
-      latency.recordValue(Math.min(Math.max(0, t.durationMicros()), HIGHEST_MICROS));
+      record(Math.min(Math.max(0, t.durationMicros()), HIGHEST_MICROS), 1);
     }
+  }
+
+  /** The bucket of a latency: the value itself below 256, else 128 buckets per power of two. */
+  static int bucket(long micros) {
+    if (micros < 256) {
+      return (int) micros;
+    }
+    int shift = 63 - Long.numberOfLeadingZeros(micros) - 7;
+    return 256 + (shift - 1) * 128 + (int) ((micros >>> shift) - 128);
+  }
+
+  /** The highest latency that falls in a bucket (what percentiles report, as HdrHistogram does). */
+  static long highest(int bucket) {
+    if (bucket < 256) {
+      return bucket;
+    }
+    int shift = (bucket - 256) / 128 + 1;
+    long mantissa = 128 + (bucket - 256) % 128;
+    return (mantissa << shift) + (1L << shift) - 1;
+  }
+
+  private void record(long micros, long count) {
+    int b = bucket(micros);
+    int pos = java.util.Arrays.binarySearch(buckets, 0, used, b);
+    if (pos >= 0) {
+      counts[pos] += count;
+    } else {
+      insert(-pos - 1, b, count);
+    }
+    timed += count;
+  }
+
+  private void insert(int at, int bucket, long count) {
+    if (used == buckets.length) {
+      buckets = java.util.Arrays.copyOf(buckets, used * 2);
+      counts = java.util.Arrays.copyOf(counts, used * 2);
+    }
+    System.arraycopy(buckets, at, buckets, at + 1, used - at);
+    System.arraycopy(counts, at, counts, at + 1, used - at);
+    buckets[at] = bucket;
+    counts[at] = count;
+    used++;
   }
 
   public void merge(CallStats other) {
@@ -40,7 +86,30 @@ public final class CallStats {
     error += other.error;
     requestBytes += other.requestBytes;
     responseBytes += other.responseBytes;
-    latency.add(other.latency);
+    if (other.used == 0) {
+      return;
+    }
+    int[] b = new int[used + other.used];
+    long[] c = new long[b.length];
+    int i = 0;
+    int j = 0;
+    int k = 0;
+    while (i < used || j < other.used) {
+      if (j >= other.used || (i < used && buckets[i] < other.buckets[j])) {
+        b[k] = buckets[i];
+        c[k++] = counts[i++];
+      } else if (i >= used || other.buckets[j] < buckets[i]) {
+        b[k] = other.buckets[j];
+        c[k++] = other.counts[j++];
+      } else {
+        b[k] = buckets[i];
+        c[k++] = counts[i++] + other.counts[j++];
+      }
+    }
+    buckets = b;
+    counts = c;
+    used = k;
+    timed += other.timed;
   }
 
   public long count() {
@@ -63,21 +132,49 @@ public final class CallStats {
     return responseBytes;
   }
 
-  /** The latency at percentile {@code p} (0-100) in microseconds; 0 when no call had a duration. */
+  /**
+   * The latency at percentile {@code p} (0-100) in microseconds, by nearest rank, to the precision of
+   * a bucket; 0 when no call had a duration.
+   */
   public long percentile(double p) {
-    return latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(p);
+    if (timed == 0) {
+      return 0;
+    }
+    long rank = Math.max(1, (long) Math.ceil(p / 100.0 * timed));
+    long seen = 0;
+    for (int i = 0; i < used; i++) {
+      seen += counts[i];
+      if (seen >= rank) {
+        return highest(buckets[i]);
+      }
+    }
+    return highest(buckets[used - 1]);
   }
 
   /** Calls that had a duration (a request whose response never came has none). */
   public long timedCount() {
-    return latency.getTotalCount();
+    return timed;
   }
 
-  /** The latency histogram in HdrHistogram's compressed form, for storage. */
+  /** The latency histogram for storage: varints of the bucket count, then (bucket gap, count). */
   public byte[] encodedLatency() {
-    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(latency.getNeededByteBufferCapacity());
-    int n = latency.encodeIntoCompressedByteBuffer(buf, java.util.zip.Deflater.BEST_SPEED);
-    return java.util.Arrays.copyOf(buf.array(), n);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(4 + used * 3);
+    varint(out, used);
+    int previous = 0;
+    for (int i = 0; i < used; i++) {
+      varint(out, buckets[i] - previous);
+      varint(out, counts[i]);
+      previous = buckets[i];
+    }
+    return out.toByteArray();
+  }
+
+  private static void varint(java.io.ByteArrayOutputStream out, long v) {
+    while ((v & ~0x7FL) != 0) {
+      out.write((int) ((v & 0x7F) | 0x80));
+      v >>>= 7;
+    }
+    out.write((int) v);
   }
 
   /** Statistics as stored: counts, bytes and {@link #encodedLatency()} (null or empty for none). */
@@ -90,14 +187,38 @@ public final class CallStats {
     s.requestBytes = requestBytes;
     s.responseBytes = responseBytes;
     if (encodedLatency != null && encodedLatency.length > 0) {
-      try {
-        s.latency.add(org.HdrHistogram.Histogram.decodeFromCompressedByteBuffer(
-            java.nio.ByteBuffer.wrap(encodedLatency), HIGHEST_MICROS));
-      } catch (java.util.zip.DataFormatException | RuntimeException e) {
-        throw new IllegalArgumentException("not an encoded latency histogram: " + e, e);
+      int[] pos = {0};
+      long n = readVarint(encodedLatency, pos);
+      if (n < 0 || n > 10_000) {
+        throw new IllegalArgumentException("not an encoded latency histogram: " + n + " buckets");
+      }
+      int bucket = 0;
+      for (long i = 0; i < n; i++) {
+        bucket += (int) readVarint(encodedLatency, pos);
+        long count = readVarint(encodedLatency, pos);
+        if (count < 0 || bucket < 0 || bucket > bucket(HIGHEST_MICROS)) {
+          throw new IllegalArgumentException("not an encoded latency histogram");
+        }
+        s.insert(s.used, bucket, count);
+        s.timed += count;
       }
     }
     return s;
+  }
+
+  private static long readVarint(byte[] in, int[] pos) {
+    long v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (pos[0] >= in.length) {
+        throw new IllegalArgumentException("not an encoded latency histogram: truncated");
+      }
+      byte b = in[pos[0]++];
+      v |= (long) (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        return v;
+      }
+    }
+    throw new IllegalArgumentException("not an encoded latency histogram: bad varint");
   }
 
   public long ok() {
