@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.intuition.agent.ship.Shipper;
 import dev.intuition.decoder.DecoderSettings;
 import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.TrafficDecoder;
@@ -118,17 +117,7 @@ class IngestEndToEndTest {
 
   @Test
   void demoCaptureThroughTheIngestPath_graphMatchesTheTransactions() throws Exception {
-    long before = ingest.transactions();
-    try (Shipper s = new Shipper(new Shipper.Settings(URI.create("http://127.0.0.1:" + port),
-        "test-token", 100_000, 500, Duration.ofMillis(50), Duration.ofSeconds(5)),
-        "{\"id\":\"e2e\"}", () -> "").start()) {
-      DEMO.forEach(s::offer);
-      long deadline = System.nanoTime() + 20_000_000_000L;
-      while (ingest.transactions() - before < DEMO.size() && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
-    }
-    assertEquals(DEMO.size(), ingest.transactions() - before);
+    assertEquals(DEMO.size(), ShipThroughAgent.ship(port, "test-token", DEMO, ingest));
 
     Instant first = DEMO.stream().map(t -> t.end() != null ? t.end() : t.start())
         .min(Comparator.naturalOrder()).orElseThrow();

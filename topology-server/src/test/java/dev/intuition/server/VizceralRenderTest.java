@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.intuition.agent.ship.Shipper;
 import dev.intuition.decoder.Endpoint;
 import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.Protocol;
@@ -19,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,15 +61,7 @@ class VizceralRenderTest {
           : null, null, null, List.of(), e[0] == null ? null : e[0] + "-1",
           e[1] == null ? null : e[1] + "-1", e[0], e[1], "server"));
     }
-    try (Shipper s = new Shipper(new Shipper.Settings(URI.create("http://127.0.0.1:" + port),
-        "render-token", 100_000, 500, Duration.ofMillis(50), Duration.ofSeconds(5)),
-        "{\"id\":\"render\"}", () -> "").start()) {
-      calls.forEach(s::offer);
-      long deadline = System.nanoTime() + 20_000_000_000L;
-      while (ingest.transactions() < calls.size() && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
-    }
+    assertEquals(calls.size(), ShipThroughAgent.ship(port, "render-token", calls, ingest));
 
     String base = "http://127.0.0.1:" + port;
     JsonNode traffic = new ObjectMapper().readTree(HttpClient.newHttpClient().send(

@@ -39,11 +39,11 @@ final class VizceralFormat {
       });
       @SuppressWarnings("unchecked")
       Map<String, Double> metrics = (Map<String, Double>) c.get("metrics");
-      double seconds = e.calls().total() == 0 ? 1 : e.calls().total() / Math.max(1e-9,
-          e.calls().rate());
-      metrics.merge("normal", e.calls().ok() / seconds, Double::sum);
-      metrics.merge("warning", e.calls().warning() / seconds, Double::sum);
-      metrics.merge("danger", e.calls().error() / seconds, Double::sum);
+      // Calls per second by outcome: the edge's rate, split as its calls are.
+      double perCall = e.calls().total() == 0 ? 0 : e.calls().rate() / e.calls().total();
+      metrics.merge("normal", e.calls().ok() * perCall, Double::sum);
+      metrics.merge("warning", e.calls().warning() * perCall, Double::sum);
+      metrics.merge("danger", e.calls().error() * perCall, Double::sum);
       @SuppressWarnings("unchecked")
       Map<String, Object> meta = (Map<String, Object>) c.get("metadata");
       @SuppressWarnings("unchecked")

@@ -135,8 +135,8 @@ public final class GraphAggregator {
   private final Tier live;
   private final Tier recent;
   private final TreeMap<Long, Bucket> pendingMinutes = new TreeMap<>();
+  /** The last call of each edge still within the fade-out; a node's is its edges' latest. */
   private final Map<EdgeKey, Long> edgeLastSeen = new HashMap<>();
-  private final Map<String, Long> nodeLastSeen = new HashMap<>();
   private long late;
   private long added;
   private long minutesStored;
@@ -178,8 +178,6 @@ public final class GraphAggregator {
       store(pendingMinutes.pollFirstEntry());
     }
     edgeLastSeen.merge(edge, micros, Math::max);
-    nodeLastSeen.merge(client, micros, Math::max);
-    nodeLastSeen.merge(server, micros, Math::max);
     added++;
   }
 
@@ -195,7 +193,6 @@ public final class GraphAggregator {
     }
     long fade = now - settings.fadeAfter().toNanos() / 1000;
     edgeLastSeen.values().removeIf(seen -> seen < fade);
-    nodeLastSeen.values().removeIf(seen -> seen < fade);
   }
 
   /** Hands every pending minute to the history now (at shutdown, and in tests). */
@@ -222,47 +219,27 @@ public final class GraphAggregator {
   /** The live graph: the last {@code window} up to now, with the elements still fading out. */
   public Graph graph(Duration window) {
     Instant to = clock.instant();
-    Graph g = range(to.minus(window), to.plusNanos(1000), to); // up to now, inclusive
+    Map<EdgeKey, Long> seen;
     synchronized (this) {
-      long fade = micros(to) - settings.fadeAfter().toNanos() / 1000;
-      Map<String, Graph.Node> nodes = new HashMap<>();
-      g.nodes().forEach(n -> nodes.put(n.name(), withLastSeen(n)));
-      List<Graph.Edge> edges = new ArrayList<>();
-      java.util.Set<EdgeKey> present = new java.util.HashSet<>();
-      for (Graph.Edge e : g.edges()) {
-        EdgeKey k = new EdgeKey(e.client(), e.server(), Protocol.fromWireName(e.protocol()),
-            e.external());
-        present.add(k);
-        Long seen = edgeLastSeen.get(k);
-        edges.add(new Graph.Edge(e.client(), e.server(), e.protocol(), e.external(), e.calls(),
-            seen == null ? null : instant(seen)));
-      }
-      edgeLastSeen.forEach((k, seen) -> {
-        if (seen >= fade && !present.contains(k)) {
-          edges.add(new Graph.Edge(k.client(), k.server(), k.protocol().wireName(), k.external(),
-              Graph.Calls.NONE, instant(seen)));
-          for (String name : List.of(k.client(), k.server())) {
-            nodes.computeIfAbsent(name, x -> new Graph.Node(name, kind(name,
-                k.external() && name.equals(k.server())), null, Graph.Calls.NONE, List.of(),
-                lastSeen(name)));
-          }
-        }
-      });
-      edges.sort(EDGE_ORDER);
-      List<Graph.Node> nodeList = new ArrayList<>(nodes.values());
-      nodeList.sort(Comparator.comparing(Graph.Node::name));
-      return new Graph(g.from(), g.to(), nodeList, edges, List.of());
+      seen = new HashMap<>(edgeLastSeen);
     }
+    return range(to.minus(window), to.plusNanos(1000), to, // up to now, inclusive
+        new LastSeen(seen, micros(to) - settings.fadeAfter().toNanos() / 1000));
   }
 
-  private Graph.Node withLastSeen(Graph.Node n) {
-    return new Graph.Node(n.name(), n.kind(), n.group(), n.served(), n.containers(),
-        lastSeen(n.name()));
-  }
+  /** The live graph's view of when edges and nodes last carried a call, and what still fades. */
+  private record LastSeen(Map<EdgeKey, Long> edges, Map<String, Long> nodes, long fade) {
+    LastSeen(Map<EdgeKey, Long> edges, long fade) {
+      this(edges, new HashMap<>(), fade);
+      edges.forEach((k, micros) -> {
+        nodes.merge(k.client(), micros, Math::max);
+        nodes.merge(k.server(), micros, Math::max);
+      });
+    }
 
-  private Instant lastSeen(String node) {
-    Long seen = nodeLastSeen.get(node);
-    return seen == null ? null : instant(seen);
+    static Instant of(Long micros) {
+      return micros == null ? null : instant(micros);
+    }
   }
 
   /**
@@ -270,10 +247,11 @@ public final class GraphAggregator {
    * to 10 seconds within the recent window, to the minute beyond (from the history).
    */
   public Graph graph(Instant from, Instant to) {
-    return range(from, to, to);
+    return range(from, to, to, null);
   }
 
-  private Graph range(Instant from, Instant to, Instant reportedTo) {
+  /** @param seen for the live graph: last calls and fading elements; null for other ranges */
+  private Graph range(Instant from, Instant to, Instant reportedTo, LastSeen seen) {
     long fromMicros = micros(from);
     long toMicros = micros(to);
     Map<EdgeKey, CallStats> edges = new HashMap<>();
@@ -307,7 +285,7 @@ public final class GraphAggregator {
       }
     }
     return build(from, reportedTo, Duration.between(from, reportedTo).toNanos() / 1e9, edges,
-        nodes);
+        nodes, seen);
   }
 
   private static void mergeInto(Bucket b, Map<EdgeKey, CallStats> edges,
@@ -321,7 +299,7 @@ public final class GraphAggregator {
       .thenComparing(Graph.Edge::protocol);
 
   private static Graph build(Instant from, Instant to, double rangeSeconds,
-      Map<EdgeKey, CallStats> edges, Map<NodeKey, CallStats> nodeStats) {
+      Map<EdgeKey, CallStats> edges, Map<NodeKey, CallStats> nodeStats, LastSeen seen) {
     double seconds = Math.max(1e-6, rangeSeconds);
     Map<String, CallStats> services = new HashMap<>();
     Map<String, List<Graph.Container>> containers = new HashMap<>();
@@ -336,11 +314,22 @@ public final class GraphAggregator {
     java.util.Set<String> external = new java.util.HashSet<>();
     edges.forEach((k, s) -> {
       edgeList.add(new Graph.Edge(k.client(), k.server(), k.protocol().wireName(), k.external(),
-          Graph.Calls.of(s, seconds), null));
+          Graph.Calls.of(s, seconds), seen == null ? null : LastSeen.of(seen.edges().get(k))));
       if (k.external()) {
         external.add(k.server());
       }
     });
+    if (seen != null) { // quiet edges stay, with no calls, until they fade out
+      seen.edges().forEach((k, micros) -> {
+        if (micros >= seen.fade() && !edges.containsKey(k)) {
+          edgeList.add(new Graph.Edge(k.client(), k.server(), k.protocol().wireName(),
+              k.external(), Graph.Calls.NONE, instant(micros)));
+          if (k.external()) {
+            external.add(k.server());
+          }
+        }
+      });
+    }
     edgeList.sort(EDGE_ORDER);
     Map<String, Graph.Node> nodes = new HashMap<>();
     for (Graph.Edge e : edgeList) { // every end is a node, callers included
@@ -349,7 +338,8 @@ public final class GraphAggregator {
           List<Graph.Container> cs = new ArrayList<>(containers.getOrDefault(name, List.of()));
           cs.sort(Comparator.comparing(Graph.Container::name));
           nodes.put(name, new Graph.Node(name, kind(name, external.contains(name)), null,
-              Graph.Calls.of(services.get(name), seconds), cs, null));
+              Graph.Calls.of(services.get(name), seconds), cs,
+              seen == null ? null : LastSeen.of(seen.nodes().get(name))));
         }
       }
     }

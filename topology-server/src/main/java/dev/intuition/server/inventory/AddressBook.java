@@ -84,14 +84,11 @@ public final class AddressBook {
     for (AgentInventory a : agents.values()) {
       addresses.putAll(a.addresses());
       vips.putAll(a.virtualIps());
-      for (Member m : a.addresses().values()) {
-        if (m.service() != null && m.group() != null) {
-          groups.put(m.service(), m.group());
-        }
-      }
-      for (Member m : a.virtualIps().values()) {
-        if (m.service() != null && m.group() != null) {
-          groups.put(m.service(), m.group());
+      for (var members : List.of(a.addresses().values(), a.virtualIps().values())) {
+        for (Member m : members) {
+          if (m.service() != null && m.group() != null) {
+            groups.put(m.service(), m.group());
+          }
         }
       }
     }

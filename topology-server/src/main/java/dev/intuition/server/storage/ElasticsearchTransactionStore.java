@@ -237,8 +237,7 @@ public final class ElasticsearchTransactionStore implements TransactionStore {
       } catch (RuntimeException e) {
         lastError = "writer: " + e;
         log.error("Elasticsearch writer failed; {} documents lost", batch.size(), e);
-        lost.addAndGet(batch.size());
-        held.addAndGet(-batch.size());
+        lose(batch.size());
       } finally {
         batch.clear();
       }
@@ -267,8 +266,7 @@ public final class ElasticsearchTransactionStore implements TransactionStore {
           } else if (item.status() == 429 || item.status() >= 500) {
             again.add(pending.get(i));
           } else {
-            lost.incrementAndGet();
-            held.decrementAndGet();
+            lose(1);
             lastError = "document refused: " + item.error().reason();
           }
         }
@@ -291,13 +289,18 @@ public final class ElasticsearchTransactionStore implements TransactionStore {
       }
       retries.incrementAndGet();
       if (closing) {
-        lost.addAndGet(pending.size());
-        held.addAndGet(-pending.size());
+        lose(pending.size());
         return;
       }
       long backoff = Math.min(settings.maxBackoff().toMillis(), 100L << Math.min(attempt++, 10));
       Thread.sleep(backoff);
     }
+  }
+
+  /** Documents taken from the buffer that will never be written. */
+  private void lose(long documents) {
+    lost.addAndGet(documents);
+    held.addAndGet(-documents);
   }
 
   private void putTemplates() throws IOException {
@@ -464,8 +467,7 @@ public final class ElasticsearchTransactionStore implements TransactionStore {
       for (String name : indices) {
         int dash = name.lastIndexOf('-');
         try {
-          LocalDate day = LocalDate.parse(name.substring(dash + 1), DateTimeFormatter
-              .ofPattern("yyyy.MM.dd"));
+          LocalDate day = LocalDate.parse(name.substring(dash + 1), DAY);
           if (day.isBefore(oldestKept)) {
             old.add(name);
           }
