@@ -6,6 +6,7 @@ import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.Protocol;
 import dev.intuition.decoder.Transaction;
 import dev.intuition.server.Json;
+import dev.intuition.server.api.VizceralFormat;
 import dev.intuition.server.graph.Graph;
 import dev.intuition.server.graph.GraphAggregator;
 import java.io.ByteArrayOutputStream;
@@ -78,8 +79,21 @@ public class GraphQueryBenchmark {
         g.nodes().size(), g.edges().size(), body.length, gz.size());
   }
 
+  /** The one-minute live graph merged from its 1-second buckets, not written. */
+  @Benchmark
+  public Graph graph() {
+    return aggregator.graph(Duration.ofSeconds(60));
+  }
+
+  /** What {@code GET /api/v1/graph} and each WebSocket update cost. */
   @Benchmark
   public byte[] graphAsJson() throws Exception {
     return json.writeValueAsBytes(aggregator.graph(Duration.ofSeconds(60)));
+  }
+
+  /** What {@code GET /api/v1/graph/vizceral} costs. */
+  @Benchmark
+  public byte[] vizceralAsJson() throws Exception {
+    return json.writeValueAsBytes(VizceralFormat.of(aggregator.graph(Duration.ofSeconds(60))));
   }
 }

@@ -16,12 +16,12 @@ import java.util.Map;
  * they concern. Several protocols between the same two services make one connection (Vizceral keys
  * connections by their ends), its metadata listing them.
  */
-final class VizceralFormat {
+public final class VizceralFormat {
   static final String REGION = "intuition";
 
   private VizceralFormat() {}
 
-  static Map<String, Object> of(Graph g) {
+  public static Map<String, Object> of(Graph g) {
     Map<String, Map<String, Object>> connections = new LinkedHashMap<>();
     double maxVolume = 0;
     for (Graph.Edge e : g.edges()) {

@@ -114,13 +114,33 @@ public final class GraphAggregator {
       return from >= Math.floorDiv(now, width) * width - (ring.length - 1) * width;
     }
 
-    void merge(long from, long to, Map<EdgeKey, CallStats> edges, Map<NodeKey, CallStats> nodes) {
+    void collect(long from, long to, Operands operands) {
       for (Bucket b : ring) {
         if (b.start == Long.MIN_VALUE || b.start + width <= from || b.start >= to) {
           continue;
         }
-        mergeInto(b, edges, nodes);
+        operands.add(b);
       }
+    }
+  }
+
+  /** The statistics of a range, gathered per edge and node, to be summed in one pass each. */
+  private static final class Operands {
+    final Map<EdgeKey, List<CallStats>> edges = new HashMap<>();
+    final Map<NodeKey, List<CallStats>> nodes = new HashMap<>();
+
+    void add(Bucket b) {
+      b.edges.forEach((k, v) -> edges.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+      b.nodes.forEach((k, v) -> nodes.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+    }
+
+    static <K> Map<K, CallStats> sum(Map<K, List<CallStats>> operands, CallStats.Summer summer) {
+      Map<K, CallStats> sums = HashMap.newHashMap(operands.size());
+      operands.forEach((k, list) -> {
+        list.forEach(summer::add);
+        sums.put(k, summer.take());
+      });
+      return sums;
     }
   }
 
@@ -254,44 +274,49 @@ public final class GraphAggregator {
   private Graph range(Instant from, Instant to, Instant reportedTo, LastSeen seen) {
     long fromMicros = micros(from);
     long toMicros = micros(to);
-    Map<EdgeKey, CallStats> edges = new HashMap<>();
-    Map<NodeKey, CallStats> nodes = new HashMap<>();
+    Operands operands = new Operands();
+    CallStats.Summer summer = new CallStats.Summer();
+    Map<EdgeKey, CallStats> edges;
+    Map<NodeKey, CallStats> nodes;
     boolean fromHistory = false;
-    synchronized (this) {
+    synchronized (this) { // the buckets' statistics change with every call added
       long now = micros(clock.instant());
       if (live.covers(fromMicros, now)) {
-        live.merge(fromMicros, toMicros, edges, nodes);
+        live.collect(fromMicros, toMicros, operands);
       } else if (recent.covers(fromMicros, now)) {
-        recent.merge(fromMicros, toMicros, edges, nodes);
+        recent.collect(fromMicros, toMicros, operands);
       } else {
         long firstMinute = Math.floorDiv(fromMicros, MINUTE) * MINUTE;
-        pendingMinutes.subMap(firstMinute, true, toMicros, false).values()
-            .forEach(b -> mergeInto(b, edges, nodes));
+        pendingMinutes.subMap(firstMinute, true, toMicros, false).values().forEach(operands::add);
         fromHistory = history != null;
       }
+      edges = Operands.sum(operands.edges, summer);
+      nodes = Operands.sum(operands.nodes, summer);
     }
     if (fromHistory) { // outside the lock: the history may be a remote store
       long firstMinute = Math.floorDiv(fromMicros, MINUTE) * MINUTE;
+      Operands stored = new Operands();
       for (Rollup r : history.rollups(instant(firstMinute), to)) {
         for (Rollup.EdgeStats e : r.edges()) {
-          edges.computeIfAbsent(new EdgeKey(e.client(), e.server(),
-              Protocol.fromWireName(e.protocol()), e.external()), x -> new CallStats())
-              .merge(e.stats());
+          stored.edges.computeIfAbsent(new EdgeKey(e.client(), e.server(),
+              Protocol.fromWireName(e.protocol()), e.external()), x -> new ArrayList<>())
+              .add(e.stats());
         }
         for (Rollup.NodeStats n : r.nodes()) {
-          nodes.computeIfAbsent(new NodeKey(n.service(), n.container()), x -> new CallStats())
-              .merge(n.stats());
+          stored.nodes.computeIfAbsent(new NodeKey(n.service(), n.container()),
+              x -> new ArrayList<>()).add(n.stats());
         }
       }
+      Operands.sum(stored.edges, summer).forEach((k, v) -> edges.merge(k, v, GraphAggregator::sum));
+      Operands.sum(stored.nodes, summer).forEach((k, v) -> nodes.merge(k, v, GraphAggregator::sum));
     }
     return build(from, reportedTo, Duration.between(from, reportedTo).toNanos() / 1e9, edges,
         nodes, seen);
   }
 
-  private static void mergeInto(Bucket b, Map<EdgeKey, CallStats> edges,
-      Map<NodeKey, CallStats> nodes) {
-    b.edges.forEach((k, v) -> edges.computeIfAbsent(k, x -> new CallStats()).merge(v));
-    b.nodes.forEach((k, v) -> nodes.computeIfAbsent(k, x -> new CallStats()).merge(v));
+  private static CallStats sum(CallStats a, CallStats b) {
+    a.merge(b);
+    return a;
   }
 
   private static final Comparator<Graph.Edge> EDGE_ORDER = Comparator
