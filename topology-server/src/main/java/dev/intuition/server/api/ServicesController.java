@@ -28,11 +28,14 @@ class ServicesController {
 
   @GetMapping("/services/{name}")
   Map<String, Object> service(@PathVariable String name,
-      @RequestParam(defaultValue = "60s") String window) {
-    Graph g = graphs.live(GraphController.duration(window));
+      @RequestParam(defaultValue = "60s") String window,
+      @RequestParam(required = false) String at) {
+    java.time.Duration w = GraphController.duration(window);
+    Graph g = at == null ? graphs.live(w)
+        : graphs.range(GraphController.instant("at", at).minus(w), GraphController.instant("at", at));
     Graph.Node node = g.nodes().stream().filter(n -> n.name().equals(name)).findFirst()
         .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "no service '" + name
-            + "' had traffic in the last " + window));
+            + "' had traffic in the " + window + " window" + (at == null ? "" : " before " + at)));
     List<Graph.Edge> callers = g.edges().stream().filter(e -> e.server().equals(name)).toList();
     List<Graph.Edge> callees = g.edges().stream().filter(e -> e.client().equals(name)).toList();
     Map<String, Object> out = new LinkedHashMap<>();

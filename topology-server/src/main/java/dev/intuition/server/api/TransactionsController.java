@@ -19,7 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code GET /api/v1/transactions}: the requests behind an edge, newest first. Filters: {@code client},
  * {@code server} (service names as in the graph), {@code protocol}, {@code outcome},
  * {@code minDuration} (e.g. 250ms, 2s: the slowest), {@code from} / {@code to} (ISO-8601), {@code limit}
- * (default 100, at most 10000).
+ * (default 100, at most 10000), {@code order} ({@code newest}, the default, or {@code slowest}).
  */
 @RestController
 @RequestMapping("/api/v1")
@@ -38,19 +38,29 @@ class TransactionsController {
       @RequestParam(required = false) String minDuration,
       @RequestParam(required = false) String from,
       @RequestParam(required = false) String to,
-      @RequestParam(defaultValue = "100") int limit) {
+      @RequestParam(defaultValue = "100") int limit,
+      @RequestParam(defaultValue = "newest") String order) {
     TransactionQuery q;
     try {
       q = new TransactionQuery(client, server,
           protocol == null ? null : Protocol.fromWireName(protocol),
           outcome == null ? null : outcome(outcome),
           minDuration == null ? null : GraphController.duration(minDuration).toNanos() / 1000,
-          instant("from", from), instant("to", to), limit);
+          instant("from", from), instant("to", to), limit, slowest(order));
     } catch (IllegalArgumentException e) {
       throw new ApiException(HttpStatus.BAD_REQUEST, e.getMessage());
     }
     List<Transaction> found = store.find(q);
     return Map.of("count", found.size(), "transactions", found);
+  }
+
+  private static boolean slowest(String order) {
+    return switch (order.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "newest" -> false;
+      case "slowest" -> true;
+      default -> throw new IllegalArgumentException("order must be newest or slowest, got '"
+          + order + "'");
+    };
   }
 
   private static Outcome outcome(String s) {

@@ -227,6 +227,36 @@ public final class CallStats {
     return highest(buckets[used - 1]);
   }
 
+  /**
+   * The latency histogram for people: {@code binsPerDoubling} bins per power of two (the highest
+   * latency of each bin, microseconds, and its count), empty bins between the first and the last
+   * included, so it can be drawn as is.
+   */
+  public java.util.List<long[]> histogram(int binsPerDoubling) {
+    java.util.List<long[]> bins = new java.util.ArrayList<>();
+    if (used == 0) {
+      return bins;
+    }
+    double perLog2 = binsPerDoubling;
+    int first = -1;
+    long[] current = null;
+    for (int i = 0; i < used; i++) {
+      long high = highest(buckets[i]);
+      int bin = (int) Math.ceil(Math.log(Math.max(1, high + 1)) / Math.log(2) * perLog2);
+      if (first < 0) {
+        first = bin;
+      }
+      while (first + bins.size() <= bin) {
+        int b = first + bins.size();
+        current = new long[] {(long) Math.ceil(Math.pow(2, b / perLog2)) - 1, 0};
+        bins.add(current);
+      }
+      current = bins.get(bin - first);
+      current[1] += counts[i];
+    }
+    return bins;
+  }
+
   /** Calls that had a duration (a request whose response never came has none). */
   public long timedCount() {
     return timed;

@@ -31,7 +31,7 @@ public record Graph(Instant from, Instant to, List<Node> nodes, List<Edge> edges
       long p95Micros, long p99Micros, long requestBytes, long responseBytes) {
     static final Calls NONE = new Calls(0, 0, 0, 0, 0, 0, 0, 0, 0);
 
-    static Calls of(CallStats s, double seconds) {
+    public static Calls of(CallStats s, double seconds) {
       if (s == null) {
         return NONE;
       }

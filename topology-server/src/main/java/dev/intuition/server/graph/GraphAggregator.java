@@ -314,6 +314,101 @@ public final class GraphAggregator {
         nodes, seen);
   }
 
+  /**
+   * One edge over {@code [from, to)} in steps: its statistics per step (for sparklines) and in total
+   * (for its histogram). The protocol may be null for all of the edge's protocols. A step is at least
+   * the resolution the range is kept in (1 s, 10 s or a minute).
+   */
+  public record EdgeSeries(Instant from, Instant to, Duration step, List<CallStats> steps,
+      CallStats total) {}
+
+  public EdgeSeries edgeSeries(String client, String server, Protocol protocol, Instant from,
+      Instant to, int maxSteps) {
+    long fromMicros = micros(from);
+    long toMicros = micros(to);
+    java.util.function.Predicate<EdgeKey> matches = k -> k.client().equals(client)
+        && k.server().equals(server) && (protocol == null || k.protocol() == protocol);
+    List<long[]> starts = new ArrayList<>(); // bucket start, index into found
+    List<CallStats> found = new ArrayList<>();
+    long resolution;
+    boolean fromHistory = false;
+    synchronized (this) {
+      long now = micros(clock.instant());
+      Tier tier = live.covers(fromMicros, now) ? live : recent.covers(fromMicros, now) ? recent
+          : null;
+      resolution = tier != null ? tier.width : MINUTE;
+      java.util.function.BiConsumer<Long, Bucket> take = (start, b) -> b.edges.forEach((k, v) -> {
+        if (matches.test(k) && start >= fromMicros - resolution && start < toMicros) {
+          CallStats copy = new CallStats();
+          copy.merge(v); // the bucket keeps changing; the copy does not
+          starts.add(new long[] {start, found.size()});
+          found.add(copy);
+        }
+      });
+      if (tier != null) {
+        for (Bucket b : tier.ring) {
+          if (b.start != Long.MIN_VALUE) {
+            take.accept(b.start, b);
+          }
+        }
+      } else {
+        pendingMinutes.forEach(take::accept);
+        fromHistory = history != null;
+      }
+    }
+    if (fromHistory) {
+      for (Rollup r : history.rollups(instant(Math.floorDiv(fromMicros, MINUTE) * MINUTE), to)) {
+        for (Rollup.EdgeStats e : r.edges()) {
+          if (e.client().equals(client) && e.server().equals(server)
+              && (protocol == null || protocol.wireName().equals(e.protocol()))) {
+            starts.add(new long[] {micros(r.start()), found.size()});
+            found.add(e.stats());
+          }
+        }
+      }
+    }
+    long span = Math.max(resolution, toMicros - fromMicros);
+    long step = Math.max(resolution, (span / Math.max(1, maxSteps) + resolution - 1)
+        / resolution * resolution);
+    int count = (int) Math.max(1, (span + step - 1) / step);
+    long first = toMicros - (long) count * step; // steps end at `to`
+    CallStats.Summer summer = new CallStats.Summer();
+    List<List<CallStats>> perStep = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      perStep.add(new ArrayList<>());
+    }
+    for (long[] s : starts) {
+      long start = s[0];
+      if (start + resolution <= first || start >= toMicros) {
+        continue;
+      }
+      int i = (int) Math.min(count - 1, Math.max(0, Math.floorDiv(start - first, step)));
+      perStep.get(i).add(found.get((int) s[1]));
+    }
+    List<CallStats> steps = new ArrayList<>(count);
+    for (List<CallStats> list : perStep) {
+      list.forEach(summer::add);
+      steps.add(summer.take());
+    }
+    steps.forEach(summer::add);
+    return new EdgeSeries(instant(first), to, Duration.ofNanos(step * 1000), steps,
+        summer.take());
+  }
+
+  /** When the earliest transaction still kept in memory happened; null before any. */
+  public synchronized Instant earliest() {
+    long earliest = Long.MAX_VALUE;
+    for (Bucket b : recent.ring) {
+      if (b.start != Long.MIN_VALUE && !b.edges.isEmpty()) {
+        earliest = Math.min(earliest, b.start);
+      }
+    }
+    if (!pendingMinutes.isEmpty()) {
+      earliest = Math.min(earliest, pendingMinutes.firstKey());
+    }
+    return earliest == Long.MAX_VALUE ? null : instant(earliest);
+  }
+
   private static CallStats sum(CallStats a, CallStats b) {
     a.merge(b);
     return a;

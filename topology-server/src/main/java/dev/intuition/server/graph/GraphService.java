@@ -66,6 +66,10 @@ public final class GraphService implements AutoCloseable {
     return aggregator.graph(from, to).withGroups(addresses::group).withNotices(raised);
   }
 
+  public Clock clock() {
+    return clock;
+  }
+
   public GraphAggregator aggregator() {
     return aggregator;
   }

@@ -2,6 +2,7 @@ package dev.intuition.server.storage;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.SortOptions;
 import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
@@ -376,7 +377,11 @@ public final class ElasticsearchTransactionStore implements TransactionStore {
           .index(settings.prefix() + "-transactions-*")
           .ignoreUnavailable(true).allowNoIndices(true)
           .size(q.limit())
-          .sort(o -> o.field(f -> f.field("time").order(SortOrder.Desc)))
+          .sort(q.slowestFirst() ? List.of(
+              SortOptions.of(o -> o.field(f -> f.field("durationMicros").order(SortOrder.Desc)
+                  .missing("_last"))),
+              SortOptions.of(o -> o.field(f -> f.field("time").order(SortOrder.Desc))))
+              : List.of(SortOptions.of(o -> o.field(f -> f.field("time").order(SortOrder.Desc)))))
           .query(b -> b.bool(x -> x.filter(filters))), ObjectNode.class);
       List<Transaction> out = new ArrayList<>(response.hits().hits().size());
       for (Hit<ObjectNode> hit : response.hits().hits()) {
@@ -393,6 +398,28 @@ public final class ElasticsearchTransactionStore implements TransactionStore {
     if (value != null) {
       filters.add(Query.of(b -> b.term(t -> t.field(field).value(FieldValue.of(value)))));
     }
+  }
+
+  @Override
+  public Instant oldest() {
+    try {
+      SearchResponse<ObjectNode> response = client.search(s -> s
+          .index(settings.prefix() + "-rollups-*")
+          .ignoreUnavailable(true).allowNoIndices(true)
+          .size(1)
+          .source(src -> src.filter(f -> f.includes("start")))
+          .sort(o -> o.field(f -> f.field("start").order(SortOrder.Asc))), ObjectNode.class);
+      up = true;
+      List<Hit<ObjectNode>> hits = response.hits().hits();
+      return hits.isEmpty() ? null : Instant.parse(hits.get(0).source().get("start").asText());
+    } catch (IOException | RuntimeException e) {
+      throw unavailable(e);
+    }
+  }
+
+  @Override
+  public Duration retention() {
+    return settings.retention();
   }
 
   @Override

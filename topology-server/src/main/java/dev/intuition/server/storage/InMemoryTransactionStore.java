@@ -46,8 +46,26 @@ public final class InMemoryTransactionStore implements TransactionStore {
 
   @Override
   public synchronized List<Transaction> find(TransactionQuery query) {
-    List<Transaction> out = new ArrayList<>(Math.min(query.limit(), 256));
     long held = Math.min(written, ring.length);
+    if (query.slowestFirst()) { // every match is a candidate: keep the slowest in a bounded heap
+      java.util.Comparator<Transaction> order = query.order();
+      java.util.PriorityQueue<Transaction> slowest = new java.util.PriorityQueue<>(
+          Math.min(query.limit(), 1024), order.reversed());
+      for (long i = 0; i < held; i++) {
+        Transaction t = ring[(int) ((written - 1 - i) % ring.length)];
+        Instant at = TransactionQuery.time(t);
+        if (query.matches(t) && (at == null || !at.isBefore(cutoff))) {
+          slowest.add(t);
+          if (slowest.size() > query.limit()) {
+            slowest.poll();
+          }
+        }
+      }
+      List<Transaction> out = new ArrayList<>(slowest);
+      out.sort(order);
+      return out;
+    }
+    List<Transaction> out = new ArrayList<>(Math.min(query.limit(), 256));
     for (long i = 0; i < held && out.size() < query.limit(); i++) {
       Transaction t = ring[(int) ((written - 1 - i) % ring.length)];
       Instant at = TransactionQuery.time(t);
@@ -56,12 +74,18 @@ public final class InMemoryTransactionStore implements TransactionStore {
       }
     }
     // Arrival order is close to time order but not exactly (agents batch): sort what was found.
-    out.sort((a, b) -> {
-      var ta = TransactionQuery.time(a);
-      var tb = TransactionQuery.time(b);
-      return ta == null || tb == null ? 0 : tb.compareTo(ta);
-    });
+    out.sort(query.order());
     return out;
+  }
+
+  @Override
+  public synchronized Instant oldest() {
+    return rollups.isEmpty() ? null : rollups.firstKey();
+  }
+
+  @Override
+  public Duration retention() {
+    return retention;
   }
 
   @Override

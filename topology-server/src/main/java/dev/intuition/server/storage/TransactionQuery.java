@@ -6,11 +6,34 @@ import dev.intuition.decoder.Transaction;
 import java.time.Instant;
 
 /**
- * Which transactions to find: every given filter must hold (null means any); newest first, at most
- * {@code limit}. Services match the names the graph shows (INTERNET, external hosts included).
+ * Which transactions to find: every given filter must hold (null means any); newest first, or the
+ * slowest first ({@code slowestFirst}; calls that never got a reply come after the timed ones), at
+ * most {@code limit}. Services match the names the graph shows (INTERNET, external hosts included).
  */
 public record TransactionQuery(String clientService, String serverService, Protocol protocol,
-    Outcome outcome, Long minDurationMicros, Instant from, Instant to, int limit) {
+    Outcome outcome, Long minDurationMicros, Instant from, Instant to, int limit,
+    boolean slowestFirst) {
+
+  /** Newest first. */
+  public TransactionQuery(String clientService, String serverService, Protocol protocol,
+      Outcome outcome, Long minDurationMicros, Instant from, Instant to, int limit) {
+    this(clientService, serverService, protocol, outcome, minDurationMicros, from, to, limit,
+        false);
+  }
+
+  /** The order {@link TransactionStore#find} returns: slowest or newest first. */
+  public java.util.Comparator<Transaction> order() {
+    java.util.Comparator<Transaction> newest = (a, b) -> {
+      Instant ta = time(a);
+      Instant tb = time(b);
+      return ta == null || tb == null ? (ta == null ? (tb == null ? 0 : 1) : -1) : tb.compareTo(ta);
+    };
+    if (!slowestFirst) {
+      return newest;
+    }
+    return java.util.Comparator.<Transaction, Long>comparing(t -> t.durationMicros() == null
+        ? Long.MIN_VALUE : t.durationMicros()).reversed().thenComparing(newest);
+  }
 
   public static final int MAX_LIMIT = 10_000;
 

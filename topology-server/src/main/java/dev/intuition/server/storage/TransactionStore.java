@@ -22,6 +22,12 @@ public interface TransactionStore extends AutoCloseable {
   /** The stored minutes that start in {@code [from, to)}, oldest first; a minute may come in parts. */
   List<Rollup> rollups(Instant from, Instant to);
 
+  /** The start of the oldest stored minute, or null when none is stored (or it cannot be told). */
+  Instant oldest();
+
+  /** How long minutes and transactions are kept. */
+  java.time.Duration retention();
+
   /** Deletes what is older than the retention, as of {@code now}. */
   void expire(Instant now);
 

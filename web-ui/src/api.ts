@@ -1,0 +1,104 @@
+// The server: REST under /api/v1 and the live stream on /ws/graph, reconnecting by itself.
+
+import { EdgeDetail, Graph, Notice, ServerInfo, ServiceDetail, Transaction } from './types';
+
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+async function get<T>(path: string, params: Record<string, string | number | null | undefined> = {}): Promise<T> {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== '') q.set(k, String(v));
+  const url = `api/v1/${path}${q.toString() ? `?${q}` : ''}`;
+  const response = await fetch(url, { headers: { accept: 'application/json' } });
+  if (!response.ok) {
+    let message = `${response.status} ${response.statusText}`;
+    try {
+      const body = await response.json();
+      if (body && typeof body.message === 'string') message = body.message;
+    } catch {
+      // not JSON: keep the status line
+    }
+    throw new ApiError(response.status, message);
+  }
+  return response.json() as Promise<T>;
+}
+
+export const api = {
+  graph: (window: number, at: string | null) => get<Graph>('graph', { window: `${window}s`, at }),
+  info: () => get<ServerInfo>('info'),
+  service: (name: string, window: number, at: string | null) =>
+    get<ServiceDetail>(`services/${encodeURIComponent(name)}`, { window: `${window}s`, at }),
+  edge: (client: string, server: string, protocol: string | null, window: number, at: string | null) =>
+    get<EdgeDetail>('edge', { client, server, protocol, window: `${window}s`, at }),
+  transactions: (params: {
+    client?: string; server?: string; protocol?: string; outcome?: string; order?: string;
+    from?: string; to?: string; limit?: number;
+  }) => get<{ transactions: Transaction[]; count: number }>('transactions', params),
+  notices: (limit: number) => get<{ notices: Notice[] }>('notices', { limit }),
+};
+
+export type StreamStatus = { state: 'connecting' | 'open' } | { state: 'lost'; retryInSeconds: number; attempt: number };
+
+/**
+ * The live graph: a snapshot on connect, then an update about every second. When the connection
+ * drops it retries with backoff (1 s doubling to 15 s) and reports each state.
+ */
+export class GraphStream {
+  private socket: WebSocket | null = null;
+  private attempt = 0;
+  private timer: number | undefined;
+  private closed = false;
+  lastMessageAt = 0;
+
+  constructor(
+    private readonly onGraph: (g: Graph, type: 'snapshot' | 'update') => void,
+    private readonly onStatus: (s: StreamStatus) => void,
+  ) {}
+
+  start(): void {
+    this.closed = false;
+    this.connect();
+  }
+
+  stop(): void {
+    this.closed = true;
+    window.clearTimeout(this.timer);
+    this.socket?.close();
+  }
+
+  /** Drops the connection as a network failure would (tests use it). */
+  drop(): void {
+    this.socket?.close(4000, 'dropped');
+  }
+
+  private connect(): void {
+    const url = new URL('ws/graph', window.location.href);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    this.onStatus({ state: 'connecting' });
+    const socket = new WebSocket(url);
+    this.socket = socket;
+    socket.onopen = () => {
+      this.attempt = 0;
+      this.onStatus({ state: 'open' });
+    };
+    socket.onmessage = (event) => {
+      this.lastMessageAt = performance.now();
+      try {
+        const message = JSON.parse(event.data as string);
+        if (message && message.graph) this.onGraph(message.graph as Graph, message.type === 'snapshot' ? 'snapshot' : 'update');
+      } catch (e) {
+        console.warn('intuition: unreadable stream message', e);
+      }
+    };
+    socket.onclose = () => {
+      if (this.socket !== socket || this.closed) return;
+      this.attempt++;
+      const delay = Math.min(15, 2 ** (this.attempt - 1));
+      this.onStatus({ state: 'lost', retryInSeconds: delay, attempt: this.attempt });
+      this.timer = window.setTimeout(() => this.connect(), delay * 1000);
+    };
+  }
+}

@@ -1,0 +1,247 @@
+// A stable left-to-right layout in Vizceral's manner: INTERNET on the left, every service in the
+// column of its call depth, each stack (group) in a band of its own so its island never overlaps
+// another. Once a node has a place it keeps it: nodes that appear take the nearest free place in
+// their column and band, nodes that vanish leave theirs empty (and get it back if they return), so
+// nothing already drawn moves. Dragging pins a node where it is dropped.
+
+export const COLUMN = 240;
+export const ROW = 90;
+/** Space between two bands (stacks), in rows. */
+const BAND_GAP = 1;
+
+export interface LayoutInput {
+  id: string;
+  group: string | null;
+  kind: string;
+}
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+const INTERNET = 'INTERNET';
+
+/**
+ * The call depth of each node: INTERNET is 0, other nodes that nobody calls are 1, and every other
+ * node sits one column right of its deepest caller (longest path), cycles broken where a depth-first
+ * walk meets them.
+ */
+export function depths(ids: readonly string[], edges: readonly { source: string; target: string }[]): Map<string, number> {
+  const out = new Map<string, string[]>();
+  const known = new Set(ids);
+  for (const id of ids) out.set(id, []);
+  for (const e of edges) {
+    if (e.source !== e.target && known.has(e.source) && known.has(e.target)) out.get(e.source)!.push(e.target);
+  }
+  for (const list of out.values()) list.sort();
+  // Depth-first from INTERNET, then from the others in name order: drop the edges that close a cycle.
+  const state = new Map<string, 0 | 1 | 2>();
+  const dag = new Map<string, string[]>();
+  const order: string[] = [];
+  const visit = (start: string) => {
+    const stack: { id: string; next: number }[] = [{ id: start, next: 0 }];
+    state.set(start, 1);
+    dag.set(start, []);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const targets = out.get(top.id)!;
+      if (top.next < targets.length) {
+        const t = targets[top.next++];
+        const s = state.get(t) ?? 0;
+        if (s === 1) continue; // a back edge: ignored for layering
+        dag.get(top.id)!.push(t);
+        if (s === 0) {
+          state.set(t, 1);
+          dag.set(t, []);
+          stack.push({ id: t, next: 0 });
+        }
+      } else {
+        state.set(top.id, 2);
+        order.push(top.id);
+        stack.pop();
+      }
+    }
+  };
+  const sorted = [...ids].sort();
+  if (known.has(INTERNET)) visit(INTERNET);
+  const callees = new Set(edges.map((e) => e.target));
+  for (const id of sorted) if (!state.has(id) && !callees.has(id)) visit(id);
+  for (const id of sorted) if (!state.has(id)) visit(id);
+  order.reverse(); // a topological order of the DAG
+  const depth = new Map<string, number>();
+  for (const id of order) if (!depth.has(id)) depth.set(id, id === INTERNET ? 0 : 1);
+  for (const id of order) {
+    const d = depth.get(id)!;
+    for (const t of dag.get(id)!) if (depth.get(t)! < d + 1) depth.set(t, d + 1);
+  }
+  return depth;
+}
+
+/** A horizontal band of rows holding one stack (or the services of no stack, or the externals). */
+export interface Band {
+  key: string;
+  top: number;
+  rows: number;
+}
+
+export class StableLayout {
+  private readonly places = new Map<string, Point>();
+  private readonly bandOf = new Map<string, Band>();
+  /** The bands of each key, in order: a full band that cannot grow gets a continuation at the bottom. */
+  private readonly bands = new Map<string, Band[]>();
+  private bottom = 0;
+
+  /** Positions for every node; only nodes never seen before are placed. */
+  update(nodes: readonly LayoutInput[], edges: readonly { source: string; target: string }[]): Map<string, Point> {
+    const fresh = nodes.filter((n) => !this.places.has(n.id));
+    if (fresh.length > 0) {
+      const depth = depths(nodes.map((n) => n.id), edges);
+      if (this.places.size === 0) this.initial(nodes, edges, depth);
+      else for (const n of [...fresh].sort((a, b) => (depth.get(a.id)! - depth.get(b.id)!) || a.id.localeCompare(b.id))) {
+        this.placeOne(n, depth.get(n.id) ?? 1, edges);
+      }
+    }
+    const result = new Map<string, Point>();
+    for (const n of nodes) result.set(n.id, this.places.get(n.id)!);
+    return result;
+  }
+
+  position(id: string): Point | undefined {
+    return this.places.get(id);
+  }
+
+  /** The band a node was placed in (its island). */
+  band(id: string): Band | undefined {
+    return this.bandOf.get(id);
+  }
+
+  /** Moves a node where the user dropped it; it stays there. */
+  pin(id: string, p: Point): void {
+    this.places.set(id, { x: p.x, y: p.y });
+  }
+
+  /** Forgets every place: the next update lays everything out afresh. */
+  reset(): void {
+    this.places.clear();
+    this.bandOf.clear();
+    this.bands.clear();
+    this.bottom = 0;
+  }
+
+  private bandKey(n: LayoutInput): string {
+    if (n.id === INTERNET) return '';
+    if (n.kind === 'external') return EXTERNAL_BAND;
+    return n.group ?? NO_GROUP_BAND;
+  }
+
+  private newBand(key: string, rows: number): Band {
+    const band = { key, top: this.bottom, rows };
+    if (!this.bands.has(key)) this.bands.set(key, []);
+    this.bands.get(key)!.push(band);
+    this.bottom += rows + BAND_GAP;
+    return band;
+  }
+
+  /** The first layout: bands of stacks top to bottom, each column ordered by its callers. */
+  private initial(nodes: readonly LayoutInput[], edges: readonly { source: string; target: string }[], depth: Map<string, number>) {
+    const callers = new Map<string, string[]>();
+    for (const e of edges) {
+      if (!callers.has(e.target)) callers.set(e.target, []);
+      callers.get(e.target)!.push(e.source);
+    }
+    const byBand = new Map<string, LayoutInput[]>();
+    for (const n of nodes) {
+      if (n.id === INTERNET) continue;
+      const k = this.bandKey(n);
+      if (!byBand.has(k)) byBand.set(k, []);
+      byBand.get(k)!.push(n);
+    }
+    // Named stacks first (by name), then services of no stack, then external dependencies.
+    const keys = [...byBand.keys()].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+    const y = new Map<string, number>();
+    for (const k of keys) {
+      const columns = new Map<number, LayoutInput[]>();
+      for (const n of byBand.get(k)!) {
+        const d = depth.get(n.id) ?? 1;
+        if (!columns.has(d)) columns.set(d, []);
+        columns.get(d)!.push(n);
+      }
+      const rows = Math.max(...[...columns.values()].map((c) => c.length));
+      const band = this.newBand(k, rows);
+      for (const d of [...columns.keys()].sort((a, b) => a - b)) {
+        const column = columns.get(d)!;
+        const barycentre = (n: LayoutInput) => {
+          const ys = (callers.get(n.id) ?? []).map((c) => y.get(c)).filter((v): v is number => v !== undefined);
+          return ys.length ? ys.reduce((a, b) => a + b, 0) / ys.length : Number.POSITIVE_INFINITY;
+        };
+        column.sort((a, b) => barycentre(a) - barycentre(b) || a.id.localeCompare(b.id));
+        const offset = (rows - column.length) / 2;
+        column.forEach((n, i) => {
+          const row = band.top + offset + i;
+          y.set(n.id, row * ROW);
+          this.places.set(n.id, { x: d * COLUMN, y: row * ROW });
+          this.bandOf.set(n.id, band);
+        });
+      }
+    }
+    if (nodes.some((n) => n.id === INTERNET)) {
+      this.places.set(INTERNET, { x: 0, y: Math.max(0, (this.bottom - BAND_GAP - 1) / 2) * ROW });
+    }
+  }
+
+  /** A newcomer: the free row of its band and column nearest to its neighbours. */
+  private placeOne(n: LayoutInput, d: number, edges: readonly { source: string; target: string }[]) {
+    if (n.id === INTERNET) {
+      this.places.set(n.id, { x: 0, y: Math.max(0, (this.bottom - BAND_GAP - 1) / 2) * ROW });
+      return;
+    }
+    const k = this.bandKey(n);
+    const x = d * COLUMN;
+    const taken = new Set<number>(); // half rows taken in this column
+    for (const p of this.places.values()) if (Math.abs(p.x - x) < COLUMN / 2) taken.add(Math.round((p.y / ROW) * 2));
+    const free = (row: number) => {
+      const h = Math.round(row * 2);
+      return !taken.has(h) && !taken.has(h - 1) && !taken.has(h + 1);
+    };
+    const neighbours = edges.filter((e) => e.source === n.id || e.target === n.id)
+      .map((e) => this.places.get(e.source === n.id ? e.target : e.source))
+      .filter((p): p is Point => p !== undefined);
+    const wanted = neighbours.length ? neighbours.reduce((a, p) => a + p.y, 0) / neighbours.length / ROW : null;
+    let chosen: { band: Band; row: number } | undefined;
+    for (const band of this.bands.get(k) ?? []) {
+      const rows: number[] = [];
+      for (let r = band.top; r < band.top + band.rows; r++) rows.push(r);
+      const target = wanted ?? band.top + band.rows / 2;
+      rows.sort((a, b) => Math.abs(a - target) - Math.abs(b - target) || a - b);
+      const row = rows.find(free);
+      if (row !== undefined) {
+        chosen = { band, row };
+        break;
+      }
+    }
+    if (!chosen) {
+      const bands = this.bands.get(k) ?? [];
+      const last = bands[bands.length - 1];
+      if (last && last.top + last.rows + BAND_GAP === this.bottom) { // the bottom band grows
+        chosen = { band: last, row: last.top + last.rows };
+        last.rows += 1;
+        this.bottom += 1;
+      } else { // a band with others below it continues at the bottom: nothing moves
+        const band = this.newBand(k, 1);
+        chosen = { band, row: band.top };
+      }
+    }
+    this.places.set(n.id, { x, y: chosen.row * ROW });
+    this.bandOf.set(n.id, chosen.band);
+  }
+}
+
+export const NO_GROUP_BAND = '\u0000';
+export const EXTERNAL_BAND = '\u0001external';
+
+function rank(bandKey: string): number {
+  if (bandKey === NO_GROUP_BAND) return 1;
+  if (bandKey === EXTERNAL_BAND) return 2;
+  return 0;
+}
