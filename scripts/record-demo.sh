@@ -1,74 +1,204 @@
 #!/usr/bin/env bash
-# Records demo/demo.pcap, the capture `./intuition demo` shows: a small workload against the real servers
-# of scripts/testbed.sh (nginx as the web front end, Redis as cache, PostgreSQL and MariaDB as
-# databases), with failing calls and a slow query, captured by tcpdump. Needs root. ~20 s.
+# Records demo/demo.bundle, what `./intuition demo` replays: a small shop running as real servers in
+# network namespaces on one bridge, as containers of two Swarm stacks would:
+#   stack "shop":  web (nginx x2: static files, /api proxied), api (x2), recommendations (fails ~20%
+#                  of the time), worker (jobs from a Redis queue)
+#   stack "data":  redis, postgres (a slow report query, a query on a missing table), mysql (MariaDB)
+#   outside:       browsers on the internet, and the payment provider api.payments.example (external)
+# The application is scripts/demo-app/app.py on real drivers. The bridge is captured with tcpdump and
+# the bundle gets the containers' inventory, so the replay names services as a live agent would.
+# Needs root, nginx, redis-server, PostgreSQL, MariaDB, python3-redis, python3-psycopg2,
+# python3-pymysql, tcpdump and editcap. Usage: record-demo.sh [SECONDS] [OUT]   (default 60 s)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
-seconds=${1:-15}
-out=${2:-demo/demo.pcap}
-H=10.77.0.2
-scripts/testbed.sh up
-trap 'kill "$tcpdump_pid" 2>/dev/null || true' EXIT
-tcpdump -i intu-h -s 0 -U -n --immediate-mode -w "$out" 'tcp' 2>/dev/null &
-tcpdump_pid=$!
-sleep 1
-export PGPASSWORD=pg-pw PGSSLMODE=disable
-PGPASSWORD=pg-pw psql -q -X -h $H -U app -d shop -c \
-  "CREATE TABLE IF NOT EXISTS products (id int PRIMARY KEY, name text, price int);
-   INSERT INTO products SELECT g, 'product-' || g, g * 3 FROM generate_series(1, 500) g ON CONFLICT DO NOTHING" >/dev/null
-mysql --no-defaults -h $H -P 13306 -u app -pmy-pw shop -e \
-  "CREATE TABLE IF NOT EXISTS orders (id INT AUTO_INCREMENT PRIMARY KEY, product INT, qty INT)" 2>/dev/null
+seconds=${1:-60}
+out=${2:-$root/demo/demo.bundle}
+DIR=$(mktemp -d /tmp/intuition-demo.XXXXXX)
+BR=intu-demo
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+APP="$root/scripts/demo-app/app.py"
+PY=/usr/bin/python3 # Debian's, where python3-redis, python3-psycopg2 and python3-pymysql are
+# namespace  address      stack  service          image
+HOSTS="
+web1     10.78.0.11 shop web             nginx:1.22
+web2     10.78.0.12 shop web             nginx:1.22
+api1     10.78.0.21 shop api             shop/api:2.4.1
+api2     10.78.0.22 shop api             shop/api:2.4.1
+recs     10.78.0.31 shop recommendations shop/recommendations:0.9
+worker   10.78.0.41 shop worker          shop/worker:2.4.1
+redis    10.78.0.51 data redis           redis:7.0
+pg       10.78.0.52 data postgres        postgres:15
+mysql    10.78.0.53 data mysql           mariadb:10.11
+pay      10.78.0.90 - - -
+load     10.78.0.100 - - -
+"
 
-end=$(( $(date +%s) + seconds ))
-web() { # a browser-like client on keep-alive connections: mostly fine, some 404 and 500
-  while [ "$(date +%s)" -lt "$end" ]; do
-    curl -s "http://$H/ok" "http://$H/hello.txt" "http://$H/missing" "http://$H/ok" \
-      "http://$H/created" "http://$H/fail" "http://$H:8081/ok" >/dev/null || true
+cleanup() {
+  for f in "$DIR"/*.pid; do
+    [ -e "$f" ] || continue
+    pid=$(cat "$f")
+    kill "$pid" 2>/dev/null || true
+  done
+  sleep 1
+  for f in "$DIR"/*.pid; do
+    [ -e "$f" ] || continue
+    kill -9 "$(cat "$f")" 2>/dev/null || true
+  done
+  while read -r ns _; do
+    [ -n "$ns" ] && ip netns del "dm-$ns" 2>/dev/null || true
+  done <<<"$HOSTS"
+  ip link del "$BR" 2>/dev/null || true
+  iptables -D FORWARD -i "$BR" -o "$BR" -j ACCEPT 2>/dev/null || true
+}
+trap cleanup EXIT
+
+bg() { # name namespace command...: records the PID of the command itself
+  local name=$1 ns=$2; shift 2
+  ( exec ip netns exec "dm-$ns" "$@" >"$DIR/$name.log" 2>&1 ) &
+  echo $! >"$DIR/$name.pid"
+}
+wait_port() {
+  for _ in $(seq 1 150); do
+    bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null && return 0
     sleep 0.1
   done
+  echo "record-demo: nothing listens on $1:$2 (logs in $DIR)" >&2
+  exit 1
 }
-cache() { # a session cache: pipelined commands, an occasional wrong-type error
-  while [ "$(date +%s)" -lt "$end" ]; do
-    local s=$RANDOM
-    printf '%s\r\n' "SET session:$s active" "GET session:$s" "INCR hits" "LPUSH recent $s" \
-      "LTRIM recent 0 99" "INCR session:$s" | redis-cli -h $H -p 6379 --pipe >/dev/null 2>&1 || true
-    redis-cli -h $H -p 6380 -a redis-pw --no-auth-warning MGET a b c >/dev/null 2>&1 || true
-    sleep 0.1
-  done
+
+echo "record-demo: building the shop in network namespaces (logs in $DIR)" >&2
+# Docker's FORWARD policy drops bridged traffic when br_netfilter is on: let the demo bridge through.
+iptables -I FORWARD -i "$BR" -o "$BR" -j ACCEPT 2>/dev/null || true
+ip link add "$BR" type bridge
+ip addr add 10.78.0.1/24 dev "$BR"
+ip link set "$BR" up
+while read -r ns ip _; do
+  [ -n "$ns" ] || continue
+  ip netns add "dm-$ns"
+  ip link add "dmh-$ns" type veth peer name eth0 netns "dm-$ns"
+  ip link set "dmh-$ns" master "$BR" up
+  ip netns exec "dm-$ns" ip addr add "$ip/24" dev eth0
+  ip netns exec "dm-$ns" ip link set eth0 up
+  ip netns exec "dm-$ns" ip link set lo up
+done <<<"$HOSTS"
+
+bg redis redis redis-server --bind 10.78.0.51 --port 6379 --save '' --appendonly no --dir "$DIR" --protected-mode no
+
+mkdir -p "$DIR/pg" "$DIR/pgsock"
+echo pg-admin-pw >"$DIR/pgpass"
+chown postgres "$DIR" "$DIR/pg" "$DIR/pgsock" "$DIR/pgpass"
+runuser -u postgres -- "$PG_BIN/initdb" -D "$DIR/pg" -U postgres --pwfile="$DIR/pgpass" \
+  --auth-local=trust --auth-host=scram-sha-256 >"$DIR/initdb.log" 2>&1
+echo "host all all 0.0.0.0/0 scram-sha-256" >>"$DIR/pg/pg_hba.conf"
+bg postgres pg setpriv --reuid=postgres --regid=postgres --init-groups "$PG_BIN/postgres" -D "$DIR/pg" \
+  -c listen_addresses=10.78.0.52 -c port=5432 -c unix_socket_directories="$DIR/pgsock" -c ssl=off -c fsync=off
+wait_port 10.78.0.52 5432
+runuser -u postgres -- "$PG_BIN/psql" -q -h "$DIR/pgsock" -U postgres -d postgres \
+  -c "CREATE USER app PASSWORD 'pg-pw'" -c "CREATE DATABASE shop OWNER app" >/dev/null
+PGPASSWORD=pg-pw psql -q -X -h 10.78.0.52 -U app -d shop -c \
+  "CREATE TABLE products (id int PRIMARY KEY, name text, price int, stock int);
+   INSERT INTO products SELECT g, 'product-' || g, 100 + g * 7, 1000000 FROM generate_series(1, 5000) g" >/dev/null
+
+mkdir -p "$DIR/mysql"
+mariadb-install-db --datadir="$DIR/mysql" --user=root --auth-root-authentication-method=socket \
+  --skip-test-db >"$DIR/mariadb-install.log" 2>&1
+bg mariadb mysql mariadbd --no-defaults --datadir="$DIR/mysql" --user=root --bind-address=10.78.0.53 \
+  --port=3306 --socket="$DIR/mysql.sock" --pid-file="$DIR/mariadbd.pidfile" --skip-log-bin \
+  --innodb-flush-log-at-trx-commit=0 --log-error="$DIR/mariadb-error.log"
+wait_port 10.78.0.53 3306
+mariadb --no-defaults --socket="$DIR/mysql.sock" -uroot -e \
+  "CREATE DATABASE shop; CREATE USER 'app'@'%' IDENTIFIED BY 'my-pw'; GRANT ALL ON shop.* TO 'app'@'%';
+   CREATE TABLE shop.orders (id INT AUTO_INCREMENT PRIMARY KEY, product INT, qty INT, status VARCHAR(16));"
+
+mkdir -p "$DIR/www/static" "$DIR/nginx-tmp"
+printf '<!doctype html><title>Shop</title><script src="/static/app.js"></script>\n' >"$DIR/www/index.html"
+for i in $(seq 1 400); do echo "function f$i(){return $i}"; done >"$DIR/www/static/app.js"
+for n in 1 2; do
+  cat >"$DIR/nginx$n.conf" <<CONF
+user root;
+worker_processes 1;
+daemon off;
+error_log $DIR/nginx$n-error.log warn;
+pid $DIR/nginx$n-master.pidfile;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path $DIR/nginx-tmp; proxy_temp_path $DIR/nginx-tmp; fastcgi_temp_path $DIR/nginx-tmp;
+  uwsgi_temp_path $DIR/nginx-tmp; scgi_temp_path $DIR/nginx-tmp;
+  types { text/html html; application/javascript js; }
+  upstream api { server 10.78.0.21:8080; server 10.78.0.22:8080; keepalive 8; }
+  server {
+    listen 10.78.0.1$n:80;
+    root $DIR/www;
+    location /api/ {
+      proxy_pass http://api;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$host;
+      proxy_set_header X-Forwarded-For \$remote_addr;
+    }
+  }
 }
-catalog() { # the product catalog in PostgreSQL: lookups, a slow report, a bad query
-  local i=0
-  while [ "$(date +%s)" -lt "$end" ]; do
-    i=$((i + 1))
-    psql -q -X -h $H -U app -d shop -c "SELECT name, price FROM products WHERE id = $((i % 500 + 1))" >/dev/null
-    if [ $((i % 10)) -eq 0 ]; then
-      psql -q -X -h $H -U app -d shop -c "SELECT pg_sleep(0.25), count(*) FROM products" >/dev/null
-    fi
-    if [ $((i % 7)) -eq 0 ]; then
-      psql -q -X -h $H -U app -d shop -c "SELECT * FROM product_reviews" >/dev/null 2>&1 || true
-    fi
-    sleep 0.1
-  done
-}
-orders() { # orders in MariaDB: inserts, reads, a duplicate-key failure now and then
-  local i=0
-  while [ "$(date +%s)" -lt "$end" ]; do
-    i=$((i + 1))
-    mysql --no-defaults -h $H -P 13306 -u app -pmy-pw shop -e \
-      "INSERT INTO orders (product, qty) VALUES ($((i % 500 + 1)), $((i % 5 + 1))); SELECT COUNT(*) FROM orders" \
-      >/dev/null 2>&1 || true
-    if [ $((i % 6)) -eq 0 ]; then
-      mysql --no-defaults -h $H -P 13306 -u app -pmy-pw shop -e "INSERT INTO orders (id) VALUES (1)" \
-        >/dev/null 2>&1 || true
-    fi
-    sleep 0.15
-  done
-}
-web & cache & catalog & orders &
-wait %2 %3 %4 %5 2>/dev/null || wait
+CONF
+  bg "nginx$n" "web$n" nginx -c "$DIR/nginx$n.conf"
+done
+
+bg payments pay "$PY" "$APP" payments 10.78.0.90
+bg recommendations recs "$PY" "$APP" recommendations 10.78.0.31
+bg api1 api1 "$PY" "$APP" api 10.78.0.21
+bg api2 api2 "$PY" "$APP" api 10.78.0.22
+bg worker worker "$PY" "$APP" worker
+for a in 10.78.0.11:80 10.78.0.12:80 10.78.0.21:8080 10.78.0.22:8080 10.78.0.31:8080 10.78.0.90:80; do
+  wait_port "${a%:*}" "${a#*:}"
+done
+
+echo "record-demo: recording ${seconds}s of traffic" >&2
+tcpdump -i "$BR" -s 0 -U -n -w "$DIR/capture.pcap" 'tcp' 2>"$DIR/tcpdump.log" &
+echo $! >"$DIR/tcpdump.pid"
 sleep 1
-kill -INT "$tcpdump_pid"
-wait "$tcpdump_pid" 2>/dev/null || true
-trap - EXIT
-echo "record-demo: wrote $out ($(du -h "$out" | cut -f1))" >&2
+ip netns exec dm-load "$PY" "$APP" load "$seconds" 14
+sleep 2
+kill "$(cat "$DIR/tcpdump.pid")"
+sleep 1
+
+echo "record-demo: writing $out" >&2
+mkdir -p "$DIR/bundle"
+editcap -F pcapng "$DIR/capture.pcap" "$DIR/bundle/capture.pcapng"
+HOSTS="$HOSTS" python3 - "$DIR/bundle" "$seconds" <<'PY'
+import hashlib, json, os, sys
+out, seconds = sys.argv[1], sys.argv[2]
+containers, counters = [], {}
+for line in os.environ["HOSTS"].strip().splitlines():
+    ns, ip, stack, service, image = line.split()
+    if stack == "-":
+        continue
+    counters[service] = counters.get(service, 0) + 1
+    slot = counters[service]
+    full = f"{stack}_{service}"
+    task = f"{full}.{slot}.{hashlib.sha256(ns.encode()).hexdigest()[:25]}"
+    containers.append({
+        "id": hashlib.sha256(task.encode()).hexdigest(),
+        "name": task,
+        "image": image,
+        "labels": {"com.docker.stack.namespace": stack, "com.docker.swarm.service.name": full,
+                   "com.docker.swarm.task.name": task},
+        "pid": 0,
+        "namespacePath": None,
+        "addresses": {f"{stack}_default": ip},
+        "networkMode": f"{stack}_default",
+        "placement": {"service": full, "task": task, "group": stack},
+    })
+json.dump(containers, open(f"{out}/containers.json", "w"), indent=1)
+json.dump([], open(f"{out}/services.json", "w"))
+json.dump([{"index": 0, "container": None, "device": "intu-demo"}], open(f"{out}/interfaces.json", "w"))
+json.dump({"version": 1, "host": "demo-host", "note": "recorded by scripts/record-demo.sh",
+           "seconds": int(seconds)}, open(f"{out}/bundle.json", "w"), indent=1)
+PY
+rm -f "$out"
+python3 -c "
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+    for name in ['bundle.json', 'containers.json', 'services.json', 'interfaces.json', 'capture.pcapng']:
+        z.write(sys.argv[2] + '/' + name, name)
+" "$out" "$DIR/bundle"
+ls -l "$out" >&2

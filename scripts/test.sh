@@ -26,11 +26,29 @@ echo "== unit, corpus and real-server tests" >&2
 ./mvnw -B -ntp install -Dintuition.groups.excluded=none
 
 echo "== the README's main command: ./intuition demo" >&2
-demo_out=$(./intuition demo)
-for expected in "Intuition demo:" "10.77.0.2:5432" "p99 ms" "Failing requests"; do
-  grep -q "$expected" <<<"$demo_out" || { echo "test: './intuition demo' did not show '$expected'" >&2; exit 1; }
+demo_port=18095
+demo_log=$(mktemp)
+./intuition demo --port "$demo_port" >"$demo_log" 2>&1 &
+demo_pid=$!
+demo_ok=""
+for _ in $(seq 1 120); do
+  graph=$(curl -s "http://127.0.0.1:$demo_port/api/v1/graph?window=60s" || true)
+  if grep -q '"shop_api"' <<<"$graph" && grep -q '"data_postgres"' <<<"$graph" \
+      && grep -q 'api.payments.example' <<<"$graph" && curl -s "http://127.0.0.1:$demo_port/" | grep -q '<canvas'; then
+    demo_ok=1
+    break
+  fi
+  sleep 1
 done
-echo "demo: ok ($(grep -c ' -> ' <<<"$demo_out") edges shown)" >&2
+kill "$demo_pid" 2>/dev/null || true
+wait "$demo_pid" 2>/dev/null || true
+if [ -z "$demo_ok" ] || ! grep -q "open http://localhost:$demo_port" "$demo_log"; then
+  cat "$demo_log" >&2
+  echo "test: './intuition demo' did not serve the shop's live graph and the UI" >&2
+  exit 1
+fi
+echo "demo: ok (the UI and a live graph with the shop's services)" >&2
+rm -f "$demo_log"
 
 echo "== fuzzing the decoder for ${fuzz_seconds}s" >&2
 scripts/fuzz.sh "$fuzz_seconds"

@@ -54,7 +54,7 @@ export class GraphStream {
   lastMessageAt = 0;
 
   constructor(
-    private readonly onGraph: (g: Graph, type: 'snapshot' | 'update') => void,
+    private readonly onGraph: (g: Graph, type: 'snapshot' | 'update', receivedAt: number) => void,
     private readonly onStatus: (s: StreamStatus) => void,
   ) {}
 
@@ -85,10 +85,11 @@ export class GraphStream {
       this.onStatus({ state: 'open' });
     };
     socket.onmessage = (event) => {
-      this.lastMessageAt = performance.now();
+      const receivedAt = performance.now();
+      this.lastMessageAt = receivedAt;
       try {
         const message = JSON.parse(event.data as string);
-        if (message && message.graph) this.onGraph(message.graph as Graph, message.type === 'snapshot' ? 'snapshot' : 'update');
+        if (message && message.graph) this.onGraph(message.graph as Graph, message.type === 'snapshot' ? 'snapshot' : 'update', receivedAt);
       } catch (e) {
         console.warn('intuition: unreadable stream message', e);
       }

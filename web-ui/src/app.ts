@@ -22,12 +22,17 @@ export class App {
   view: DisplayGraph = { nodes: [], edges: [], hiddenEdges: 0 };
   /** Graphs received from the stream, and shown. */
   updates = 0;
+  /** Milliseconds from each update's arrival to the end of the frame that painted it (the last 600). */
+  readonly paints: number[] = [];
   readonly renderer: Renderer;
   readonly layout = new StableLayout();
   readonly stream: GraphStream;
   info: ServerInfo | null = null;
   streamStatus: StreamStatus = { state: 'connecting' };
   private fitted = false;
+  /** Once the user pans, zooms or drags, the camera is theirs: no more automatic fitting. */
+  private userMoved = false;
+  private fittedNodes = 0;
   private panel: ServicePanel | EdgePanel | StackPanel | null = null;
   private panelRefreshedAt = 0;
   private drag: { kind: 'pan' | 'node'; id?: string; x: number; y: number; moved: boolean } | null = null;
@@ -37,7 +42,11 @@ export class App {
   constructor(doc: Document) {
     this.state = fromQuery(doc.location.search);
     this.renderer = new Renderer(byId<HTMLCanvasElement>('graph'));
-    this.stream = new GraphStream((g) => this.onLiveGraph(g), (s) => this.onStreamStatus(s));
+    this.stream = new GraphStream((g, _type, at) => this.onLiveGraph(g, at), (s) => this.onStreamStatus(s));
+    this.renderer.onPaint = (ms) => {
+      this.paints.push(ms);
+      if (this.paints.length > 600) this.paints.shift();
+    };
     this.tour = new Tour(byId('tour'), (id) => this.spotlight(id));
   }
 
@@ -62,21 +71,22 @@ export class App {
     }).catch((e) => console.warn('intuition: no server info', e));
     this.stream.start();
     if (this.state.at) this.loadAt(this.state.at);
+    if (this.state.selection) this.openPanel(); // a shared link opens on what it pointed at
     this.showEmpty();
   }
 
   // ---- data ----------------------------------------------------------------------------------
 
-  private onLiveGraph(g: Graph): void {
+  private onLiveGraph(g: Graph, receivedAt: number): void {
     if (this.state.at || this.state.paused) return;
     if (this.state.window !== 60) return; // the stream carries the default window; others are polled
-    this.setGraph(g);
+    this.setGraph(g, receivedAt);
   }
 
-  private setGraph(g: Graph): void {
+  private setGraph(g: Graph, receivedAt = performance.now()): void {
     this.graph = g;
     this.updates++;
-    this.rebuild();
+    this.rebuild(receivedAt);
     const now = performance.now();
     if (this.panel && now - this.panelRefreshedAt > 5000) {
       this.panelRefreshedAt = now;
@@ -85,7 +95,7 @@ export class App {
   }
 
   /** Recomputes what is drawn from the graph and the view options. */
-  rebuild(): void {
+  rebuild(receivedAt = performance.now()): void {
     this.view = display(this.graph, {
       collapsed: new Set(this.state.collapsed),
       topN: this.state.topN,
@@ -94,12 +104,11 @@ export class App {
     });
     const positions = this.layout.update(this.view.nodes.map((n) => ({ id: n.id, group: n.group, kind: n.kind })),
       this.view.edges);
-    this.renderer.setScene(this.view, positions, this.islands(this.view.nodes));
-    if (!this.fitted && this.view.nodes.length > 0) {
+    this.renderer.setScene(this.view, positions, this.islands(this.view.nodes), receivedAt);
+    if (this.view.nodes.length > 0 && (!this.fitted || (!this.userMoved && this.view.nodes.length !== this.fittedNodes))) {
       this.fitted = true;
-      const sel = this.state.selection;
+      this.fittedNodes = this.view.nodes.length;
       this.renderer.fit();
-      if (sel) this.renderer.selection = sel;
     }
     this.renderNotices();
     this.showEmpty();
@@ -228,7 +237,10 @@ export class App {
       const groups = [...new Set(this.graph.nodes.map((n) => n.group).filter((g): g is string => !!g))];
       this.setState({ collapsed: this.state.collapsed.length ? [] : groups, selection: null });
     });
-    byId('fit').addEventListener('click', () => this.renderer.fit());
+    byId('fit').addEventListener('click', () => {
+      this.userMoved = false;
+      this.renderer.fit();
+    });
     byId('tidy').addEventListener('click', () => {
       this.layout.reset();
       this.rebuild();
@@ -281,6 +293,7 @@ export class App {
         const dy = p.y - this.drag.y;
         if (Math.abs(dx) + Math.abs(dy) > 3) this.drag.moved = true;
         if (!this.drag.moved) return;
+        this.userMoved = true;
         if (this.drag.kind === 'pan') {
           this.renderer.camera.x -= dx / this.renderer.camera.scale;
           this.renderer.camera.y -= dy / this.renderer.camera.scale;
@@ -314,6 +327,7 @@ export class App {
     canvas.addEventListener('wheel', (e) => {
       e.preventDefault();
       const p = local(e);
+      this.userMoved = true;
       this.renderer.zoomAt(p.x, p.y, Math.exp(-e.deltaY * 0.0015));
     }, { passive: false });
     canvas.addEventListener('dblclick', (e) => {

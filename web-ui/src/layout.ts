@@ -75,6 +75,30 @@ export function depths(ids: readonly string[], edges: readonly { source: string;
     const d = depth.get(id)!;
     for (const t of dag.get(id)!) if (depth.get(t)! < d + 1) depth.set(t, d + 1);
   }
+  // Longest paths read best (databases to the right of what calls them) until the graph is a mesh:
+  // then they make a long thin picture, and the fewest hops from the entry is used instead.
+  const columns = Math.max(0, ...depth.values());
+  if (columns > Math.max(8, Math.ceil(1.5 * Math.sqrt(ids.length)))) {
+    const hops = new Map<string, number>();
+    const queue: string[] = [];
+    for (const id of order) {
+      if (id === INTERNET || !callees.has(id)) {
+        hops.set(id, id === INTERNET ? 0 : 1);
+        queue.push(id);
+      }
+    }
+    for (let i = 0; i < queue.length; i++) {
+      const id = queue[i];
+      for (const t of out.get(id)!) {
+        if (!hops.has(t)) {
+          hops.set(t, hops.get(id)! + 1);
+          queue.push(t);
+        }
+      }
+    }
+    for (const id of order) if (!hops.has(id)) hops.set(id, 1); // only on cycles: start a chain
+    return hops;
+  }
   return depth;
 }
 
@@ -83,6 +107,8 @@ export interface Band {
   key: string;
   top: number;
   rows: number;
+  /** World x of depth 0 for this band: big systems wrap their bands into several columns of bands. */
+  left: number;
 }
 
 export class StableLayout {
@@ -90,7 +116,11 @@ export class StableLayout {
   private readonly bandOf = new Map<string, Band>();
   /** The bands of each key, in order: a full band that cannot grow gets a continuation at the bottom. */
   private readonly bands = new Map<string, Band[]>();
-  private bottom = 0;
+  /** The first free row of each column of bands (by its left), the first column's being where newcomers go. */
+  private bottoms = new Map<number, number>([[0, 0]]);
+  private get bottom(): number {
+    return this.bottoms.get(0)!;
+  }
 
   /** Positions for every node; only nodes never seen before are placed. */
   update(nodes: readonly LayoutInput[], edges: readonly { source: string; target: string }[]): Map<string, Point> {
@@ -126,7 +156,7 @@ export class StableLayout {
     this.places.clear();
     this.bandOf.clear();
     this.bands.clear();
-    this.bottom = 0;
+    this.bottoms = new Map([[0, 0]]);
   }
 
   private bandKey(n: LayoutInput): string {
@@ -135,11 +165,12 @@ export class StableLayout {
     return n.group ?? NO_GROUP_BAND;
   }
 
-  private newBand(key: string, rows: number): Band {
-    const band = { key, top: this.bottom, rows };
+  private newBand(key: string, rows: number, left = 0): Band {
+    const top = this.bottoms.get(left) ?? 0;
+    const band = { key, top, rows, left };
     if (!this.bands.has(key)) this.bands.set(key, []);
     this.bands.get(key)!.push(band);
-    this.bottom += rows + BAND_GAP;
+    this.bottoms.set(left, top + rows + BAND_GAP);
     return band;
   }
 
@@ -157,30 +188,52 @@ export class StableLayout {
       if (!byBand.has(k)) byBand.set(k, []);
       byBand.get(k)!.push(n);
     }
-    // Named stacks first (by name), then services of no stack, then external dependencies.
-    const keys = [...byBand.keys()].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+    // Named stacks first, the one nearest the entry (smallest mean depth) on top so that traffic flows
+    // from the top left to the bottom right; then services of no stack, then external dependencies.
+    const meanDepth = (k: string) => {
+      const members = byBand.get(k)!;
+      return members.reduce((a, n) => a + (depth.get(n.id) ?? 1), 0) / members.length;
+    };
+    const keys = [...byBand.keys()].sort((a, b) => rank(a) - rank(b) || meanDepth(a) - meanDepth(b) || a.localeCompare(b));
     const y = new Map<string, number>();
+    const columnsOf = new Map<string, Map<number, LayoutInput[]>>();
+    let deepest = 1;
+    let totalRows = 0;
     for (const k of keys) {
       const columns = new Map<number, LayoutInput[]>();
       for (const n of byBand.get(k)!) {
         const d = depth.get(n.id) ?? 1;
+        deepest = Math.max(deepest, d);
         if (!columns.has(d)) columns.set(d, []);
         columns.get(d)!.push(n);
       }
+      columnsOf.set(k, columns);
+      totalRows += Math.max(...[...columns.values()].map((c) => c.length)) + BAND_GAP;
+    }
+    // Bands stack top to bottom; when that makes a picture far taller than wide, they wrap into
+    // several columns of bands so that the whole reads at a laptop's 16:10.
+    const bandWidth = (deepest + 1.5) * COLUMN;
+    const wraps = Math.max(1, Math.round(Math.sqrt((1.6 * totalRows * ROW) / bandWidth)));
+    const perColumn = totalRows / wraps;
+    let column = 0;
+    for (const k of keys) {
+      const columns = columnsOf.get(k)!;
       const rows = Math.max(...[...columns.values()].map((c) => c.length));
-      const band = this.newBand(k, rows);
+      const left = column * bandWidth;
+      if (column < wraps - 1 && (this.bottoms.get(left) ?? 0) >= perColumn) column++;
+      const band = this.newBand(k, rows, column * bandWidth);
       for (const d of [...columns.keys()].sort((a, b) => a - b)) {
-        const column = columns.get(d)!;
+        const list = columns.get(d)!;
         const barycentre = (n: LayoutInput) => {
           const ys = (callers.get(n.id) ?? []).map((c) => y.get(c)).filter((v): v is number => v !== undefined);
           return ys.length ? ys.reduce((a, b) => a + b, 0) / ys.length : Number.POSITIVE_INFINITY;
         };
-        column.sort((a, b) => barycentre(a) - barycentre(b) || a.id.localeCompare(b.id));
-        const offset = (rows - column.length) / 2;
-        column.forEach((n, i) => {
+        list.sort((a, b) => barycentre(a) - barycentre(b) || a.id.localeCompare(b.id));
+        const offset = (rows - list.length) / 2;
+        list.forEach((n, i) => {
           const row = band.top + offset + i;
           y.set(n.id, row * ROW);
-          this.places.set(n.id, { x: d * COLUMN, y: row * ROW });
+          this.places.set(n.id, { x: band.left + d * COLUMN, y: row * ROW });
           this.bandOf.set(n.id, band);
         });
       }
@@ -197,10 +250,14 @@ export class StableLayout {
       return;
     }
     const k = this.bandKey(n);
-    const x = d * COLUMN;
-    const taken = new Set<number>(); // half rows taken in this column
-    for (const p of this.places.values()) if (Math.abs(p.x - x) < COLUMN / 2) taken.add(Math.round((p.y / ROW) * 2));
-    const free = (row: number) => {
+    const takenAt = new Map<number, Set<number>>(); // half rows taken, per column x
+    const free = (x: number, row: number) => {
+      let taken = takenAt.get(x);
+      if (!taken) {
+        taken = new Set<number>();
+        for (const p of this.places.values()) if (Math.abs(p.x - x) < COLUMN / 2) taken.add(Math.round((p.y / ROW) * 2));
+        takenAt.set(x, taken);
+      }
       const h = Math.round(row * 2);
       return !taken.has(h) && !taken.has(h - 1) && !taken.has(h + 1);
     };
@@ -214,7 +271,7 @@ export class StableLayout {
       for (let r = band.top; r < band.top + band.rows; r++) rows.push(r);
       const target = wanted ?? band.top + band.rows / 2;
       rows.sort((a, b) => Math.abs(a - target) - Math.abs(b - target) || a - b);
-      const row = rows.find(free);
+      const row = rows.find((r) => free(band.left + d * COLUMN, r));
       if (row !== undefined) {
         chosen = { band, row };
         break;
@@ -223,16 +280,16 @@ export class StableLayout {
     if (!chosen) {
       const bands = this.bands.get(k) ?? [];
       const last = bands[bands.length - 1];
-      if (last && last.top + last.rows + BAND_GAP === this.bottom) { // the bottom band grows
+      if (last && last.top + last.rows + BAND_GAP === this.bottoms.get(last.left)) { // a bottom band grows
         chosen = { band: last, row: last.top + last.rows };
         last.rows += 1;
-        this.bottom += 1;
+        this.bottoms.set(last.left, this.bottoms.get(last.left)! + 1);
       } else { // a band with others below it continues at the bottom: nothing moves
         const band = this.newBand(k, 1);
         chosen = { band, row: band.top };
       }
     }
-    this.places.set(n.id, { x, y: chosen.row * ROW });
+    this.places.set(n.id, { x: chosen.band.left + d * COLUMN, y: chosen.row * ROW });
     this.bandOf.set(n.id, chosen.band);
   }
 }

@@ -132,12 +132,13 @@ export class EdgePanel {
       const filters = h('div', { class: 'tabs' }, (['all', 'errors', 'slowest'] as TransactionFilter[]).map((f) =>
         h('button', { class: f === filter ? 'tab active' : 'tab', 'data-filter': f, onclick: () => this.app.setState({ transactions: f }) }, f === 'all' ? 'Newest' : f === 'errors' ? 'Errors' : 'Slowest')));
       this.host.replaceChildren(
-        header(title, `${protocols.join(', ') || detail.protocol || ''} · last ${Math.round(windowSeconds / 60)} min`, this.close),
+        header(title, `${this.protocol ?? (protocols.join(', ') || detail.protocol || '')} · now: the graph's window; history: the last ${Math.round(windowSeconds / 60)} min`, this.close),
         tabs ?? '',
-        metrics(detail.calls),
+        // The same numbers as the graph and its tooltip (the graph's window); the charts show history.
+        metrics(this.protocol === null && edge ? edge.calls : detail.calls, this.protocol !== null || !edge || edge.exact),
         section('Requests per second', sparkline(detail, (p) => p.rate, 'rate', formatRate)),
         section('Error rate', sparkline(detail, (p) => p.errorRate, 'errors', formatPercent)),
-        section('Latency', histogram(detail)),
+        section(`Latency, last ${Math.round(windowSeconds / 60)} min`, histogram(detail)),
         section('Requests', filters, transactionList(tx.transactions, filter === 'errors' ? 'No failing request is stored for this edge.' : 'No request is stored for this edge.')),
       );
     } catch (e) {

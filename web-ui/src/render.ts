@@ -26,8 +26,9 @@ const HEALTH_COLOUR: Record<Health, string> = {
 /** Radius of a service in world units; the screen radius never drops below MIN_RADIUS_PX. */
 const RADIUS = 20;
 const MIN_RADIUS_PX = 4;
-/** World units a dot travels per second. */
+/** World units a dot travels per second; long edges are crossed in at most MAX_TRAVEL seconds. */
 const DOT_SPEED = 170;
+const MAX_TRAVEL = 3.5;
 const MAX_DOTS = 30000;
 
 export interface Island {
@@ -72,10 +73,14 @@ export class Renderer {
   private dpr = 1;
   private last = 0;
   private frames: number[] = [];
+  private readonly labelWidths = new Map<string, number>();
+  private readonly layers: CanvasRenderingContext2D[] = [];
+  private layersKey = '';
+  private sceneVersion = 0;
   private sceneAt: number | null = null;
   selection: Selection = null;
   hover: Hit = null;
-  /** Milliseconds from the last scene change to the frame that showed it. */
+  /** Milliseconds from the arrival of the last update to the end of the frame that showed it. */
   lastUpdateToPaint: number | null = null;
   onPaint: ((updateToPaintMs: number) => void) | null = null;
 
@@ -86,7 +91,8 @@ export class Renderer {
   }
 
   /** A new picture: the dots of edges that stay keep flying. */
-  setScene(graph: DisplayGraph, positions: Map<string, Point>, islands: Island[]): void {
+  /** @param receivedAt when the data behind it arrived (performance.now()), for update-to-paint */
+  setScene(graph: DisplayGraph, positions: Map<string, Point>, islands: Island[], receivedAt = performance.now()): void {
     const previous = new Map(this.geometry.map((g, i) => [g.edge.id, i] as const));
     this.graph = graph;
     this.positions = positions;
@@ -112,13 +118,14 @@ export class Renderer {
       if (to < 0) continue;
       this.dotEdge[kept] = to;
       this.dotT[kept] = this.dotT[i];
-      this.dotStep[kept] = DOT_SPEED / Math.max(1, geometry[to].length);
+      this.dotStep[kept] = step(geometry[to].length);
       this.dotKind[kept] = this.dotKind[i];
       kept++;
     }
     this.dots = kept;
     this.geometry = geometry;
-    this.sceneAt = performance.now();
+    this.sceneVersion++;
+    this.sceneAt = Math.min(this.sceneAt ?? receivedAt, receivedAt);
   }
 
   resize(): void {
@@ -248,7 +255,7 @@ export class Renderer {
         g.pending -= 1;
         const i = this.dots++;
         this.dotEdge[i] = e;
-        this.dotStep[i] = DOT_SPEED / Math.max(1, g.length);
+        this.dotStep[i] = step(g.length);
         this.dotT[i] = Math.random() * Math.min(1, this.dotStep[i] * dt); // spread within the frame
         const r = Math.random();
         this.dotKind[i] = r < g.errorShare ? 2 : r < g.errorShare + g.warningShare ? 1 : 0;
@@ -279,21 +286,63 @@ export class Renderer {
     return { nodes, edges };
   }
 
+  /**
+   * One frame. Everything but the dots changes only with the scene, the camera, the hover or the
+   * selection: it is drawn into two cached layers (under and over the dots), so that a frame costs two
+   * copies and the dots, whatever the number of edges.
+   */
   private draw(): void {
-    const ctx = this.ctx;
-    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
-    ctx.fillStyle = COLOURS.background;
-    ctx.fillRect(0, 0, this.width, this.height);
     const focus = this.focus();
     const s = this.camera.scale;
     const ox = this.width / 2 - this.camera.x * s;
     const oy = this.height / 2 - this.camera.y * s;
     const sx = (x: number) => x * s + ox;
     const sy = (y: number) => y * s + oy;
+    const key = `${this.sceneVersion}|${this.canvas.width}x${this.canvas.height}|${this.camera.x}|${this.camera.y}|${s}|`
+      + `${JSON.stringify(this.hover)}|${JSON.stringify(this.selection)}`;
+    if (key !== this.layersKey) {
+      this.layersKey = key;
+      const under = this.layer(0);
+      under.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+      under.fillStyle = COLOURS.background;
+      under.fillRect(0, 0, this.width, this.height);
+      this.drawIslands(under, sx, sy);
+      this.drawEdges(under, sx, sy, focus);
+      const over = this.layer(1);
+      over.setTransform(1, 0, 0, 1, 0, 0);
+      over.clearRect(0, 0, this.canvas.width, this.canvas.height);
+      over.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+      this.drawNodes(over, sx, sy, focus);
+      this.drawLabels(over, sx, sy, focus);
+    }
+    const ctx = this.ctx;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this.layers[0].canvas, 0, 0);
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    this.drawDots(ctx, sx, sy, focus);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this.layers[1].canvas, 0, 0);
+  }
 
-    this.drawIslands(sx, sy);
+  private layer(i: number): CanvasRenderingContext2D {
+    let layer = this.layers[i];
+    if (!layer) {
+      const canvas = document.createElement('canvas');
+      const ctx = canvas.getContext('2d', { alpha: i === 1 });
+      if (!ctx) throw new Error('this browser cannot draw on a canvas');
+      layer = ctx;
+      this.layers[i] = ctx;
+    }
+    if (layer.canvas.width !== this.canvas.width || layer.canvas.height !== this.canvas.height) {
+      layer.canvas.width = this.canvas.width;
+      layer.canvas.height = this.canvas.height;
+    }
+    return layer;
+  }
 
-    // Edges, one path per colour and emphasis.
+  /** Edges, one path per colour and emphasis. */
+  private drawEdges(ctx: CanvasRenderingContext2D, sx: (x: number) => number, sy: (y: number) => number,
+    focus: { edges: Set<string> } | null): void {
     ctx.lineCap = 'round';
     for (const strong of [false, true]) {
       for (const h of ['normal', 'warning', 'danger'] as Health[]) {
@@ -315,9 +364,12 @@ export class Renderer {
       }
     }
     ctx.globalAlpha = 1;
+  }
 
-    // Dots: three fills.
-    const size = clamp(4.2 * s, 1.6, 4.5);
+  /** Dots: three fills. */
+  private drawDots(ctx: CanvasRenderingContext2D, sx: (x: number) => number, sy: (y: number) => number,
+    focus: { edges: Set<string> } | null): void {
+    const size = clamp(5 * this.camera.scale, 2, 5.5);
     const half = size / 2;
     for (let kind = 0; kind < 3; kind++) {
       ctx.beginPath();
@@ -327,24 +379,21 @@ export class Renderer {
         if (focus && !focus.edges.has(g.edge.id)) continue;
         const t = this.dotT[i];
         const u = 1 - t;
-        const x = u * u * g.ax + 2 * u * t * g.cx + t * t * g.bx;
-        const y = u * u * g.ay + 2 * u * t * g.cy + t * t * g.by;
-        ctx.rect(sx(x) - half, sy(y) - half, size, size);
+        const x = sx(u * u * g.ax + 2 * u * t * g.cx + t * t * g.bx);
+        const y = sy(u * u * g.ay + 2 * u * t * g.cy + t * t * g.by);
+        if (x < -4 || y < -4 || x > this.width + 4 || y > this.height + 4) continue;
+        ctx.rect(x - half, y - half, size, size);
       }
       ctx.fillStyle = kind === 0 ? COLOURS.normal : kind === 1 ? COLOURS.warning : COLOURS.danger;
       ctx.fill();
     }
-
-    this.drawNodes(sx, sy, focus);
-    this.drawLabels(sx, sy, focus);
   }
 
   private emphasised(e: DisplayEdge): boolean {
     return (this.nodeById.get(e.source)?.emphasised ?? true) && (this.nodeById.get(e.target)?.emphasised ?? true);
   }
 
-  private drawIslands(sx: (x: number) => number, sy: (y: number) => number): void {
-    const ctx = this.ctx;
+  private drawIslands(ctx: CanvasRenderingContext2D, sx: (x: number) => number, sy: (y: number) => number): void {
     ctx.font = '600 11px system-ui, sans-serif';
     for (const island of this.islands) {
       const points = island.members.map((m) => this.positions.get(m)).filter((p): p is Point => !!p);
@@ -368,8 +417,7 @@ export class Renderer {
     }
   }
 
-  private drawNodes(sx: (x: number) => number, sy: (y: number) => number, focus: { nodes: Set<string> } | null): void {
-    const ctx = this.ctx;
+  private drawNodes(ctx: CanvasRenderingContext2D, sx: (x: number) => number, sy: (y: number) => number, focus: { nodes: Set<string> } | null): void {
     for (const n of this.graph.nodes) {
       const p = this.positions.get(n.id);
       if (!p) continue;
@@ -422,8 +470,7 @@ export class Renderer {
     ctx.globalAlpha = 1;
   }
 
-  private drawLabels(sx: (x: number) => number, sy: (y: number) => number, focus: { nodes: Set<string> } | null): void {
-    const ctx = this.ctx;
+  private drawLabels(ctx: CanvasRenderingContext2D, sx: (x: number) => number, sy: (y: number) => number, focus: { nodes: Set<string> } | null): void {
     const detail = this.camera.scale >= 0.7;
     const importance = (n: DisplayNode) => (focus?.nodes.has(n.id) ? 1e12 : 0) + (n.match ? 1e11 : 0)
       + (n.kind === 'internet' ? 1e10 : 0) + (n.health !== 'normal' ? 1e9 : 0) + n.served.rate;
@@ -440,7 +487,12 @@ export class Renderer {
       if (x < -100 || x > this.width + 100 || y < -40 || y > this.height + 40) continue;
       const name = n.replicas > 1 ? `${n.label} ×${n.replicas}` : n.label;
       ctx.font = '500 12px system-ui, sans-serif';
-      const w = ctx.measureText(name).width;
+      let w = this.labelWidths.get(name);
+      if (w === undefined) {
+        w = ctx.measureText(name).width;
+        if (this.labelWidths.size > 5000) this.labelWidths.clear();
+        this.labelWidths.set(name, w);
+      }
       const lines = detail && n.served.rate > 0 ? 2 : 1;
       const box: [number, number, number, number] = [x - w / 2 - 3, y - 1, x + w / 2 + 3, y + lines * 15];
       if (placed.some((q) => box[0] < q[2] && box[2] > q[0] && box[1] < q[3] && box[3] > q[1])) continue;
@@ -489,6 +541,11 @@ function curve(e: DisplayEdge, a: Point, b: Point): EdgeGeometry {
     errorShare: total ? e.calls.error / total : 0,
     warningShare: total ? e.calls.warning / total : 0,
   };
+}
+
+/** The share of an edge a dot travels per second. */
+function step(length: number): number {
+  return Math.max(DOT_SPEED / Math.max(1, length), 1 / MAX_TRAVEL);
 }
 
 function point(g: EdgeGeometry, t: number): Point {

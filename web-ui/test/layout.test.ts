@@ -30,6 +30,22 @@ describe('call depth', () => {
     expect(d.get('db')).toBe(3);
   });
 
+  it('keeps a mesh of 300 services compact (fewest hops instead of longest paths)', () => {
+    let seed = 3;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const ids = ['INTERNET', ...Array.from({ length: 300 }, (_, i) => `s${i}`)];
+    const links = Array.from({ length: 10 }, (_, i) => e('INTERNET', `s${i}`));
+    while (links.length < 1000) {
+      const a = Math.floor(random() * 300);
+      const b = Math.floor(random() * 300);
+      if (a !== b) links.push(e(`s${a}`, `s${b}`));
+    }
+    const d = depths(ids, links);
+    expect(Math.max(...d.values())).toBeLessThanOrEqual(Math.ceil(1.5 * Math.sqrt(ids.length)));
+    expect(d.get('INTERNET')).toBe(0);
+    expect(d.get('s0')).toBe(1);
+  });
+
   it('survives cycles', () => {
     const d = depths(['a', 'b', 'c'], [e('a', 'b'), e('b', 'c'), e('c', 'a')]);
     expect([...d.values()].every((v) => v >= 1 && v <= 3)).toBe(true);
@@ -85,6 +101,25 @@ describe('stable layout', () => {
       seen.set(id, p.get(id)!);
     }
     expect(overlaps(l.update(all, links))).toEqual([]);
+  });
+
+  it('wraps the stacks of a big system so the picture fits a laptop screen', () => {
+    let seed = 5;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const all: LayoutInput[] = [n('INTERNET'), ...Array.from({ length: 300 }, (_, i) => n(`s${i}`, `stack-${Math.floor(i / 30)}`))];
+    const links = Array.from({ length: 10 }, (_, i) => e('INTERNET', `s${i * 30}`));
+    while (links.length < 1000) {
+      const a = Math.floor(random() * 300);
+      const b = Math.floor(random() * 300);
+      if (a !== b) links.push(e(`s${a}`, `s${b}`));
+    }
+    const p = new StableLayout().update(all, links);
+    const xs = [...p.values()].map((q) => q.x);
+    const ys = [...p.values()].map((q) => q.y);
+    const ratio = (Math.max(...xs) - Math.min(...xs)) / (Math.max(...ys) - Math.min(...ys));
+    expect(ratio).toBeGreaterThan(0.8);
+    expect(ratio).toBeLessThan(3.2);
+    expect(overlaps(p)).toEqual([]);
   });
 
   it('keeps a dragged node where it was dropped, and tidies on request', () => {

@@ -251,31 +251,36 @@ final class AgentCommand {
 
   private static String metadata(ObjectMapper json, Agent agent, Shipper shipper) {
     try {
-      Map<String, Object> inventory = new LinkedHashMap<>();
       Map<String, Object> health = new LinkedHashMap<>();
-      Inventory inv = agent == null ? Inventory.EMPTY : agent.inventory();
-      inventory.put("containers", inv.containers().values().stream().map(c -> {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", c.id());
-        m.put("name", c.name());
-        m.put("image", c.image());
-        m.put("service", c.placement().service());
-        m.put("task", c.placement().task());
-        m.put("group", c.placement().group());
-        m.put("addresses", c.addresses());
-        m.put("networkMode", c.networkMode());
-        m.put("labels", c.labels());
-        return m;
-      }).toList());
-      inventory.put("services", inv.services());
       health.put("captures", agent == null ? List.of() : agent.health());
       health.put("shipping", shipper == null ? null : shipper.counters());
       health.put("discoveryError", agent == null ? null : agent.discoveryError());
-      return "\"inventory\":" + json.writeValueAsString(inventory) + ",\"health\":"
+      return "\"inventory\":" + json.writeValueAsString(
+          inventory(agent == null ? Inventory.EMPTY : agent.inventory())) + ",\"health\":"
           + json.writeValueAsString(health);
     } catch (IOException e) {
       return "";
     }
+  }
+
+  /** The inventory as the wire format carries it (docs/wire-format.md). */
+  static Map<String, Object> inventory(Inventory inv) {
+    Map<String, Object> inventory = new LinkedHashMap<>();
+    inventory.put("containers", inv.containers().values().stream().map(c -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", c.id());
+      m.put("name", c.name());
+      m.put("image", c.image());
+      m.put("service", c.placement().service());
+      m.put("task", c.placement().task());
+      m.put("group", c.placement().group());
+      m.put("addresses", c.addresses());
+      m.put("networkMode", c.networkMode());
+      m.put("labels", c.labels());
+      return m;
+    }).toList());
+    inventory.put("services", inv.services());
+    return inventory;
   }
 
   private static String quote(String s) {

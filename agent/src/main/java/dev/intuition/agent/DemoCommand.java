@@ -95,7 +95,10 @@ final class DemoCommand {
         connections, capture);
     Map<EdgeKey, List<Transaction>> edges = new LinkedHashMap<>();
     for (Transaction t : all) {
-      edges.computeIfAbsent(new EdgeKey(t.client().ip(), t.server().toString(),
+      // Services where the capture knows them (a bundle), else addresses.
+      edges.computeIfAbsent(new EdgeKey(
+          t.clientService() != null ? t.clientService() : t.client().ip(),
+          t.serverService() != null ? t.serverService() : t.server().toString(),
           t.protocol().wireName()), k -> new ArrayList<>()).add(t);
     }
     out.printf(Locale.ROOT, "%-34s %-10s %7s %7s %7s %7s %9s %9s %9s%n", "edge (client -> server)",

@@ -97,9 +97,33 @@ final class ReplayCommand {
       boolean realTime, boolean loop) {
     String agentJson = "{\"id\":\"replay\",\"host\":\"replay\",\"version\":\""
         + AgentCommand.VERSION + "\"}";
+    // The bundles' containers travel with the batches as a live agent's inventory does, so the
+    // server knows their stacks (islands) and can name what the bundle could not.
+    String metadata = "";
+    try {
+      List<dev.intuition.agent.inventory.ContainerInfo> containers = new ArrayList<>();
+      List<dev.intuition.agent.inventory.SwarmService> services = new ArrayList<>();
+      for (String f : files) {
+        if (dev.intuition.agent.bundle.Bundle.isBundle(Path.of(f))) {
+          try (var b = dev.intuition.agent.bundle.Bundle.open(Path.of(f))) {
+            containers.addAll(b.inventory().containers().values());
+            services.addAll(b.inventory().services());
+          }
+        }
+      }
+      if (!containers.isEmpty()) {
+        metadata = "\"inventory\":" + new com.fasterxml.jackson.databind.ObjectMapper()
+            .writeValueAsString(AgentCommand.inventory(
+                dev.intuition.agent.inventory.Inventory.of(containers, services)));
+      }
+    } catch (IOException e) {
+      err.println("intuition replay: " + e.getMessage());
+      return 1;
+    }
+    String inventory = metadata;
     Shipper shipper = new Shipper(new Shipper.Settings(server, token, 1_000_000, 2000,
         Duration.ofMillis(realTime ? 200 : 1000), Duration.ofSeconds(5)), agentJson,
-        () -> "").start();
+        () -> inventory).start();
     long transactions = 0;
     try {
       do {

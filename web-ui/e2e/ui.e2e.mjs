@@ -1,0 +1,294 @@
+// Browser tests of the UI against a server fed by the demo capture (./intuition demo), in Debian's
+// headless Chromium driven by playwright-core. The page goes through a TCP proxy of this script so
+// that the network between browser and server can really be cut.
+// Usage: node e2e/ui.e2e.mjs SERVER_URL TOKEN SCREENSHOT_DIR
+import net from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { launch } from './browser.mjs';
+
+const [server, token, shots = 'target/e2e'] = process.argv.slice(2);
+if (!server || !token) {
+  console.error('usage: node e2e/ui.e2e.mjs SERVER_URL TOKEN [SCREENSHOT_DIR]');
+  process.exit(2);
+}
+mkdirSync(shots, { recursive: true });
+const target = new URL(server);
+const failures = [];
+const results = [];
+let step = '';
+
+function check(condition, message) {
+  if (!condition) {
+    failures.push(`${step}: ${message}`);
+    console.error(`  FAIL ${message}`);
+  }
+  return condition;
+}
+
+async function run(name, fn) {
+  step = name;
+  const started = Date.now();
+  try {
+    await fn();
+  } catch (e) {
+    failures.push(`${name}: ${e.stack || e}`);
+    console.error(`  FAIL ${name}: ${e.message}`);
+  }
+  results.push(`${failures.some((f) => f.startsWith(name + ':')) ? 'FAIL' : 'ok  '} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(results[results.length - 1]);
+}
+
+// ---- a proxy whose connections can be cut -------------------------------------------------------
+const sockets = new Set();
+let refusing = false;
+const proxy = net.createServer((client) => {
+  if (refusing) {
+    client.destroy();
+    return;
+  }
+  const upstream = net.connect(Number(target.port), target.hostname);
+  sockets.add(client);
+  sockets.add(upstream);
+  client.pipe(upstream).pipe(client);
+  const end = () => {
+    client.destroy();
+    upstream.destroy();
+    sockets.delete(client);
+    sockets.delete(upstream);
+  };
+  client.on('error', end).on('close', end);
+  upstream.on('error', end).on('close', end);
+});
+await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${proxy.address().port}/`;
+function cut() {
+  refusing = true;
+  for (const s of sockets) s.destroy();
+  sockets.clear();
+}
+
+// ---- the browser ---------------------------------------------------------------------------------
+const context = await launch();
+const page = await context.newPage();
+const consoleErrors = [];
+let cutting = false; // the browser itself logs the failed reconnections while the network is cut
+const watch = (p) => {
+  p.on('console', (m) => {
+    if (m.type() === 'error' && !(cutting && m.text().includes('/ws/graph'))) consoleErrors.push(m.text());
+  });
+  p.on('pageerror', (e) => consoleErrors.push(e.message));
+};
+watch(page);
+
+const state = (p = page) => p.evaluate(() => {
+  const a = window.__intuition;
+  return {
+    nodes: a.view.nodes.map((n) => ({ id: n.id, health: n.health, replicas: n.replicas })),
+    edges: a.view.edges.map((e) => ({ id: e.id, health: e.health, error: e.calls.error, total: e.calls.ok + e.calls.warning + e.calls.error })),
+    updates: a.updates,
+    to: a.graph.to,
+    state: a.state,
+    fps: a.renderer.fps(),
+  };
+});
+/** Screen point of a node, or of the middle of an edge's curve. */
+const where = (kind, id, p = page) => p.evaluate(([kind, id]) => {
+  const a = window.__intuition;
+  const canvas = document.getElementById('graph').getBoundingClientRect();
+  if (kind === 'node') {
+    const s = a.renderer.toScreen(a.layout.position(id));
+    return { x: canvas.left + s.x, y: canvas.top + s.y };
+  }
+  const [source, target] = id.split('>');
+  const pa = a.layout.position(source);
+  const pb = a.layout.position(target);
+  // The same curve the renderer draws: a quadratic bent to the left of the direction.
+  const dx = pb.x - pa.x, dy = pb.y - pa.y, d = Math.hypot(dx, dy), ux = dx / d, uy = dy / d;
+  const bend = Math.min(60, d * 0.12);
+  const cx = (pa.x + pb.x) / 2 + uy * bend, cy = (pa.y + pb.y) / 2 - ux * bend;
+  const mx = 0.25 * pa.x + 0.5 * cx + 0.25 * pb.x, my = 0.25 * pa.y + 0.5 * cy + 0.25 * pb.y;
+  const s = a.renderer.toScreen({ x: mx, y: my });
+  return { x: canvas.left + s.x, y: canvas.top + s.y };
+}, [kind, id]);
+
+const SERVICES = ['INTERNET', 'shop_web', 'shop_api', 'shop_recommendations', 'shop_worker', 'data_redis',
+  'data_postgres', 'data_mysql', 'api.payments.example'];
+const EDGES = ['INTERNET>shop_web', 'shop_web>shop_api', 'shop_api>data_redis', 'shop_api>data_postgres',
+  'shop_api>data_mysql', 'shop_api>shop_recommendations', 'shop_api>api.payments.example',
+  'shop_worker>data_redis', 'shop_worker>data_postgres', 'shop_worker>data_mysql', 'shop_recommendations>data_redis'];
+const FAILING = 'shop_api>shop_recommendations';
+
+await run('the expected services and edges appear', async () => {
+  const started = Date.now();
+  await page.goto(base);
+  await page.waitForFunction(([services, edges]) => {
+    const a = window.__intuition;
+    const ids = new Set(a.view.nodes.map((n) => n.id));
+    const eids = new Set(a.view.edges.map((e) => e.id));
+    return services.every((s) => ids.has(s)) && edges.every((e) => eids.has(e));
+  }, [SERVICES, EDGES], { timeout: 60000 });
+  console.log(`    full graph in the browser ${((Date.now() - started) / 1000).toFixed(1)} s after opening the page`);
+  await page.waitForTimeout(2500); // dots in flight
+  const s = await state();
+  check(s.nodes.find((n) => n.id === 'shop_api').replicas === 2, 'shop_api shows its 2 replicas');
+  const groups = await page.evaluate(() => Object.fromEntries(window.__intuition.view.nodes.map((n) => [n.id, n.group])));
+  check(groups.shop_api === 'shop' && groups.data_redis === 'data', `stacks known, drawn as islands (${JSON.stringify(groups)})`);
+  check(s.fps >= 20, `the graph animates (${s.fps.toFixed(0)} fps)`);
+  await page.screenshot({ path: `${shots}/01-overview.png` });
+});
+
+await run('the failing edge is drawn as failing', async () => {
+  const s = await state();
+  const failing = s.edges.find((e) => e.id === FAILING);
+  check(failing && failing.health === 'danger', `${FAILING} is in danger (${JSON.stringify(failing)})`);
+  check(s.edges.find((e) => e.id === 'shop_api>data_redis').health === 'normal', 'shop_api>data_redis is normal');
+  // On the canvas: the stroke around the middle of the failing edge is red.
+  const p = await where('edge', FAILING);
+  const red = await page.evaluate(({ x, y }) => {
+    const canvas = document.getElementById('graph');
+    const r = canvas.getBoundingClientRect();
+    const k = canvas.width / r.width;
+    const data = canvas.getContext('2d').getImageData(Math.round((x - r.left) * k) - 8, Math.round((y - r.top) * k) - 8, 17, 17).data;
+    let reddest = 0;
+    for (let i = 0; i < data.length; i += 4) reddest = Math.max(reddest, data[i] - Math.max(data[i + 1], data[i + 2]));
+    return reddest;
+  }, p);
+  check(red > 25, `red pixels on the failing edge (reddest margin ${red})`);
+});
+
+await run('clicking an edge lists its transactions', async () => {
+  const p = await where('edge', FAILING);
+  await page.mouse.click(p.x, p.y);
+  await page.waitForSelector('#panel:not([hidden]) table.transactions tbody tr.tx', { timeout: 10000 });
+  check((await page.textContent('#panel h2')).includes('shop_recommendations'), 'the panel is the edge\'s');
+  check(page.url().includes('edge=shop_api%3Eshop_recommendations') || page.url().includes('edge=shop_api>shop_recommendations'), `the URL holds the edge (${page.url()})`);
+  await page.click('#panel button[data-filter="errors"]');
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('#panel table.transactions tr.tx')];
+    return rows.length > 0 && rows.every((r) => r.classList.contains('outcome-error'));
+  }, null, { timeout: 10000 });
+  const statuses = await page.$$eval('#panel tr.tx td.tx-status', (tds) => tds.map((t) => t.textContent));
+  check(statuses.every((s) => s === '503'), `only failing requests listed (${[...new Set(statuses)]})`);
+  await page.click('#panel tr.tx');
+  const fields = await page.textContent('#panel tr.tx-detail:not([hidden])');
+  check(fields.includes('serverContainer') && fields.includes('shop_recommendations.1'), 'a row expands to all its fields');
+  check(await page.isVisible('#panel .histogram svg'), 'the latency histogram is drawn');
+  check((await page.$$('#panel .spark svg')).length === 2, 'rate and error-rate sparklines are drawn');
+  await page.screenshot({ path: `${shots}/02-edge-panel.png` });
+});
+
+await run('clicking a service lists its containers', async () => {
+  await page.keyboard.press('Escape');
+  const p = await where('node', 'shop_api');
+  await page.mouse.click(p.x, p.y);
+  await page.waitForSelector('#panel:not([hidden]) table.grid td.name', { timeout: 10000 });
+  const containers = await page.$$eval('#panel section:nth-of-type(1) td.name', (tds) => tds.map((t) => t.textContent));
+  check(containers.length === 2 && containers.every((c) => c.startsWith('shop_api.')), `shop_api's two containers (${containers})`);
+  const text = await page.textContent('#panel');
+  check(text.includes('Callers') && text.includes('shop_web') && text.includes('data_postgres'), 'callers and callees listed');
+  await page.screenshot({ path: `${shots}/03-service-panel.png` });
+});
+
+let shared;
+await run('the time-travel slider shows an earlier state', async () => {
+  const live = await state();
+  const liveCalls = live.edges.reduce((a, e) => a + e.total, 0);
+  const slider = page.locator('#time');
+  const min = Number(await slider.getAttribute('min'));
+  const max = Number(await slider.getAttribute('max'));
+  const at = Math.max(min + 5, max - 40);
+  await slider.fill(String(at));
+  await page.waitForFunction((at) => window.__intuition.state.at !== null && Math.abs(Date.parse(window.__intuition.graph.to) / 1000 - at) < 2, at, { timeout: 10000 });
+  const past = await state();
+  const pastCalls = past.edges.reduce((a, e) => a + e.total, 0);
+  check(await page.textContent('#mode') === 'HISTORY', 'the badge says HISTORY');
+  check(pastCalls !== liveCalls, `the earlier graph differs (${pastCalls} calls then, ${liveCalls} live)`);
+  check(page.url().includes('at='), 'the URL holds the moment');
+  await page.waitForTimeout(1500);
+  const later = await state();
+  check(later.to === past.to, 'the stream does not overwrite the past');
+  shared = page.url();
+  await page.screenshot({ path: `${shots}/04-time-travel.png` });
+});
+
+await run('a shared URL restores the same view', async () => {
+  const other = await context.newPage();
+  watch(other);
+  await other.goto(shared);
+  await other.waitForFunction(() => window.__intuition.view.nodes.length > 0, null, { timeout: 15000 });
+  await other.waitForSelector('#panel:not([hidden]) table.grid td.name', { timeout: 10000 });
+  const a = await state(page);
+  const b = await state(other);
+  check(JSON.stringify(a.state) === JSON.stringify(b.state), `same view state (${JSON.stringify(b.state)})`);
+  check(a.to === b.to, `same moment (${a.to} / ${b.to})`);
+  check((await other.textContent('#panel h2')) === (await page.textContent('#panel h2')), 'same panel');
+  check(JSON.stringify(a.nodes.map((n) => n.id)) === JSON.stringify(b.nodes.map((n) => n.id)), 'same services');
+  await other.screenshot({ path: `${shots}/05-shared-url.png` });
+  await other.close();
+});
+
+await run('losing the WebSocket shows the banner and recovers', async () => {
+  await page.click('#live');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => window.__intuition.state.at === null && window.__intuition.streamStatus.state === 'open', null, { timeout: 10000 });
+  cutting = true;
+  cut();
+  await page.waitForSelector('#banner.lost:not([hidden])', { timeout: 10000 });
+  check((await page.textContent('#banner')).includes('Live stream lost'), 'the banner says the stream is lost');
+  await page.screenshot({ path: `${shots}/06-stream-lost.png` });
+  await page.waitForTimeout(3000);
+  refusing = false;
+  const before = (await state()).updates;
+  await page.waitForFunction(() => window.__intuition.streamStatus.state === 'open', null, { timeout: 30000 });
+  await page.waitForFunction((n) => window.__intuition.updates > n + 1, before, { timeout: 15000 });
+  await page.waitForSelector('#banner', { state: 'hidden', timeout: 10000 });
+  cutting = false;
+});
+
+await run('a new edge is visible in the browser within 2 s', async () => {
+  const now = new Date();
+  const tx = (i) => ({
+    protocol: 'http', client: { ip: '10.99.0.1', port: 40000 + i }, server: { ip: '10.99.0.2', port: 80 },
+    start: new Date(now.getTime() - 5).toISOString(), end: now.toISOString(), durationMicros: 5000,
+    method: 'GET', resource: '/new', status: '200', outcome: 'ok', requestBytes: 100, responseBytes: 200,
+    notes: [], clientService: 'probe_client', serverService: 'probe_server', clientContainer: 'probe_client.1',
+    serverContainer: 'probe_server.1', observedAt: 'server',
+  });
+  const body = gzipSync(JSON.stringify({
+    version: 1, agent: { id: 'e2e', host: 'e2e', version: 'test' }, sequence: 1, sentAt: now.toISOString(),
+    transactions: [tx(1), tx(2), tx(3)],
+  }));
+  const sent = Date.now();
+  const response = await fetch(new URL('api/v1/ingest', server), {
+    method: 'POST', body,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-intuition-wire-version': '1' },
+  });
+  check(response.status === 202, `ingest accepted (${response.status})`);
+  await page.waitForFunction(() => window.__intuition.view.edges.some((e) => e.id === 'probe_client>probe_server')
+    && window.__intuition.renderer.lastUpdateToPaint !== null, null, { timeout: 10000, polling: 'raf' });
+  const ms = Date.now() - sent;
+  console.log(`    new edge painted ${ms} ms after the ingest request`);
+  check(ms <= 2000, `visible within 2 s (took ${ms} ms)`);
+});
+
+await run('the legend and the tour explain the picture', async () => {
+  await page.click('#legend-button');
+  check((await page.textContent('#legend')).includes('a dot: calls in flight'), 'the legend explains dots');
+  await page.screenshot({ path: `${shots}/07-legend.png` });
+  await page.click('#legend-button');
+  await page.click('#tour-button');
+  for (let i = 0; i < 3; i++) await page.click('.tour-box button.accent');
+  check((await page.textContent('.tour-box')).includes('An edge and its dots'), 'the tour reaches edges');
+  await page.screenshot({ path: `${shots}/08-tour.png` });
+  await page.keyboard.press('Escape');
+});
+
+check(consoleErrors.length === 0, `no console errors (${consoleErrors.join(' | ')})`);
+await context.close();
+proxy.close();
+console.log(`\n${results.join('\n')}\nscreenshots in ${shots}`);
+if (failures.length) {
+  console.error(`\n${failures.length} failure(s):\n${failures.join('\n')}`);
+  process.exit(1);
+}
