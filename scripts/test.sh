@@ -5,7 +5,8 @@
 #      clients, captured with tcpdump and decoded (tests tagged "root"); a Docker daemon and Swarm
 #      ("docker"); real Elasticsearch nodes the tests start from Maven Central jars
 #      ("elasticsearch"); Netflix's Vizceral in headless Chromium ("browser");
-#   3. a short fuzzing run of the decoder (Jazzer).
+#   3. ./intuition demo, with the browser tests of the UI against it and the UI benchmark;
+#   4. a short fuzzing run of the decoder (Jazzer).
 # Not root: step 2 cannot run and the script says so and fails, because a skipped test is not a pass.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -25,10 +26,11 @@ echo "== npm packages of the browser tests" >&2
 echo "== unit, corpus and real-server tests" >&2
 ./mvnw -B -ntp install -Dintuition.groups.excluded=none
 
-echo "== the README's main command: ./intuition demo" >&2
+echo "== the README's main command: ./intuition demo, and the browser tests of the UI against it" >&2
 demo_port=18095
+demo_token=demo-test-$RANDOM$RANDOM
 demo_log=$(mktemp)
-./intuition demo --port "$demo_port" >"$demo_log" 2>&1 &
+INTUITION_TOKEN=$demo_token ./intuition demo --port "$demo_port" >"$demo_log" 2>&1 &
 demo_pid=$!
 demo_ok=""
 for _ in $(seq 1 120); do
@@ -40,15 +42,26 @@ for _ in $(seq 1 120); do
   fi
   sleep 1
 done
-kill "$demo_pid" 2>/dev/null || true
-wait "$demo_pid" 2>/dev/null || true
 if [ -z "$demo_ok" ] || ! grep -q "open http://localhost:$demo_port" "$demo_log"; then
+  kill "$demo_pid" 2>/dev/null || true
   cat "$demo_log" >&2
   echo "test: './intuition demo' did not serve the shop's live graph and the UI" >&2
   exit 1
 fi
 echo "demo: ok (the UI and a live graph with the shop's services)" >&2
+# Browser tests (playwright-core driving /usr/bin/chromium); screenshots in web-ui/target/e2e.
+ui_rc=0
+(cd web-ui && node e2e/ui.e2e.mjs "http://127.0.0.1:$demo_port" "$demo_token" target/e2e) || ui_rc=$?
+kill "$demo_pid" 2>/dev/null || true
+wait "$demo_pid" 2>/dev/null || true
 rm -f "$demo_log"
+if [ "$ui_rc" != 0 ]; then
+  echo "test: the browser tests of the UI failed (screenshots in web-ui/target/e2e)" >&2
+  exit 1
+fi
+
+echo "== the UI at scale: 300 services, 1000 edges in headless Chromium" >&2
+scripts/bench-ui.sh 10
 
 echo "== fuzzing the decoder for ${fuzz_seconds}s" >&2
 scripts/fuzz.sh "$fuzz_seconds"
