@@ -11,7 +11,7 @@ port=18096
 token=bench-$RANDOM$RANDOM
 jar=topology-server/target/intuition-server-exec.jar
 [ -f "$jar" ] || ./mvnw -q -B -DskipTests -pl topology-server -am package
-[ -d web-ui/node_modules ] || (cd web-ui && npm ci --no-audit --no-fund --loglevel=error)
+[ -d web-ui/node_modules ] || (cd web-ui && npm install --no-audit --no-fund --loglevel=error)
 INTUITION_TOKEN=$token "$JAVA_HOME/bin/java" -jar "$jar" --server.port=$port >target/bench-ui-server.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
