@@ -88,7 +88,7 @@ export class App {
     this.updates++;
     this.rebuild(receivedAt);
     const now = performance.now();
-    if (this.panel && now - this.panelRefreshedAt > 5000) {
+    if (this.panel && (now - this.panelRefreshedAt > 5000 || this.panelRefreshedAt === 0)) {
       this.panelRefreshedAt = now;
       this.panel.refresh(g, this.state);
     }
@@ -140,8 +140,13 @@ export class App {
     }).catch(() => undefined);
   }
 
+  private ticks = 0;
+
   private everySecond(): void {
     if (!this.state.at && !this.state.paused && this.state.window !== 60) this.pollWindow();
+    if (++this.ticks % 15 === 0 || (this.info?.oldest == null && this.ticks % 3 === 0)) {
+      api.info().then((info) => (this.info = info)).catch(() => undefined); // the slider's range
+    }
     this.updateTimebar();
     this.updateStats();
   }
@@ -189,7 +194,8 @@ export class App {
     } else {
       this.panel = new EdgePanel(host, this, sel.source, sel.target, close);
     }
-    this.panelRefreshedAt = performance.now();
+    // Opened before any graph arrived (a shared link): refresh with the first one.
+    this.panelRefreshedAt = this.graph.nodes.length ? performance.now() : 0;
     this.panel.refresh(this.graph, this.state);
   }
 

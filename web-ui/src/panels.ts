@@ -57,7 +57,13 @@ export class ServicePanel {
     host.replaceChildren(header(name, 'service', close), h('div', { class: 'loading' }, 'Loading…'));
   }
 
-  async refresh(_g: Graph, state: ViewState): Promise<void> {
+  async refresh(g: Graph, state: ViewState): Promise<void> {
+    if (!g.nodes.some((n) => n.name === this.name)) {
+      this.host.replaceChildren(header(this.name, 'service', this.close),
+        h('div', { class: 'hint' }, state.at ? 'No traffic of this service in the window shown. Move the time slider, or go back to live.'
+          : 'No traffic of this service in the window shown; it may have stopped or not started yet.'));
+      return;
+    }
     try {
       const [s, failing] = await Promise.all([
         api.service(this.name, state.window, state.at),

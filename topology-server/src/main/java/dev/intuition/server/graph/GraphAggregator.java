@@ -395,18 +395,25 @@ public final class GraphAggregator {
         summer.take());
   }
 
-  /** When the earliest transaction still kept in memory happened; null before any. */
+  /**
+   * When the earliest transaction still kept in memory happened, to the second when it is within the
+   * live window (else to 10 seconds, else to the minute); null before any.
+   */
   public synchronized Instant earliest() {
-    long earliest = Long.MAX_VALUE;
-    for (Bucket b : recent.ring) {
-      if (b.start != Long.MIN_VALUE && !b.edges.isEmpty()) {
-        earliest = Math.min(earliest, b.start);
+    long now = micros(clock.instant());
+    for (Tier tier : List.of(live, recent)) {
+      long earliest = Long.MAX_VALUE;
+      for (Bucket b : tier.ring) {
+        if (b.start != Long.MIN_VALUE && !b.edges.isEmpty()) {
+          earliest = Math.min(earliest, b.start);
+        }
+      }
+      // The ring's oldest bucket may have lost older ones: only a start after it is the real one.
+      if (earliest != Long.MAX_VALUE && tier.covers(earliest - tier.width, now)) {
+        return instant(earliest);
       }
     }
-    if (!pendingMinutes.isEmpty()) {
-      earliest = Math.min(earliest, pendingMinutes.firstKey());
-    }
-    return earliest == Long.MAX_VALUE ? null : instant(earliest);
+    return pendingMinutes.isEmpty() ? null : instant(pendingMinutes.firstKey());
   }
 
   private static CallStats sum(CallStats a, CallStats b) {

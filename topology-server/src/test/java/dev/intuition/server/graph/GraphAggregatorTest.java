@@ -96,14 +96,18 @@ class GraphAggregatorTest {
 
   @Test
   void theRingIsBoundedAndLateCallsAreCounted() {
-    GraphAggregator g = new GraphAggregator(Clock.systemUTC(), Duration.ofSeconds(1), 10);
+    // A fixed clock: with the system's, the test depended on the hour it ran at.
+    Clock clock = Clock.fixed(T0.plusSeconds(99).plusMillis(500), ZoneOffset.UTC);
+    GraphAggregator g = new GraphAggregator(clock, Duration.ofSeconds(1), 10);
     for (int s = 0; s < 100; s++) {
       g.add(tx("a", "b", Protocol.HTTP, Outcome.OK, 10, T0.plusSeconds(s)));
     }
     g.add(tx("a", "b", Protocol.HTTP, Outcome.OK, 10, T0)); // 100 s old: its bucket was reused
     assertEquals(1, g.late());
-    Graph all = g.graph(T0, T0.plusSeconds(200));
-    assertEquals(10, all.edges().get(0).calls().total(), "only the last 10 buckets are kept");
+    Graph live = g.graph(Duration.ofSeconds(9)); // buckets 90 to 99, the ring's ten
+    assertEquals(10, live.edges().get(0).calls().total(), "the live ring keeps the last 10 seconds");
+    Graph all = g.graph(T0, T0.plusSeconds(100)); // beyond the live ring: the 10-second tier
+    assertEquals(101, all.edges().get(0).calls().total());
   }
 
   @Test
@@ -149,5 +153,15 @@ class GraphAggregatorTest {
     Graph old = g.graph(T0, T0.plusSeconds(60));
     assertEquals(30, old.edges().get(0).calls().total());
     assertClose(1029, old.edges().get(0).calls().p99Micros(), "p99 from the stored minute");
+  }
+
+  @Test
+  void earliestIsToTheSecondWithinTheLiveWindow() {
+    Clock clock = Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC);
+    GraphAggregator g = new GraphAggregator(clock, GraphAggregator.Settings.DEFAULT, null);
+    assertEquals(null, g.earliest());
+    g.add(tx("web", "api", Protocol.HTTP, Outcome.OK, 100, T0.plusMillis(10_300)));
+    g.add(tx("web", "api", Protocol.HTTP, Outcome.OK, 100, T0.plusSeconds(40)));
+    assertEquals(T0.plusSeconds(10), g.earliest());
   }
 }
