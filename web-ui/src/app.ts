@@ -102,17 +102,27 @@ export class App {
       errorsOnly: this.state.errorsOnly,
       search: this.state.search,
     });
+    for (const n of this.view.nodes) { // a collapsed stack appears where its services were
+      if (n.kind !== 'stack' || this.layout.position(n.id)) continue;
+      const at = n.members.map((m) => this.layout.position(m)).filter((p): p is { x: number; y: number } => !!p);
+      if (at.length) this.layout.pin(n.id, { x: at.reduce((a, p) => a + p.x, 0) / at.length, y: at.reduce((a, p) => a + p.y, 0) / at.length });
+    }
     const positions = this.layout.update(this.view.nodes.map((n) => ({ id: n.id, group: n.group, kind: n.kind })),
       this.view.edges);
     this.renderer.setScene(this.view, positions, this.islands(this.view.nodes), receivedAt);
+    this.renderNotices();
+    this.showEmpty();
+    this.updateStats();
+    this.renderer.insets = {
+      left: byId('notices').hidden ? 0 : byId('notices').getBoundingClientRect().width + 16,
+      right: byId('panel').hidden ? 0 : byId('panel').getBoundingClientRect().width,
+    };
     if (this.view.nodes.length > 0 && (!this.fitted || (!this.userMoved && this.view.nodes.length !== this.fittedNodes))) {
       this.fitted = true;
       this.fittedNodes = this.view.nodes.length;
       this.renderer.fit();
     }
-    this.renderNotices();
-    this.showEmpty();
-    this.updateStats();
+    if (this.tooltipAt) this.showTooltip(this.renderer.hover, this.tooltipAt.x, this.tooltipAt.y); // fresh numbers
   }
 
   private islands(nodes: DisplayNode[]): Island[] {
@@ -167,6 +177,7 @@ export class App {
       || before.errorsOnly !== this.state.errorsOnly || before.search !== this.state.search) {
       this.rebuild();
     }
+    if (timeChanged) this.updateTimebar();
     if (!sameSelection(before.selection, this.state.selection) || timeChanged || before.transactions !== this.state.transactions) {
       this.renderer.selection = this.state.selection;
       this.openPanel();
@@ -309,6 +320,7 @@ export class App {
         }
         this.drag.x = p.x;
         this.drag.y = p.y;
+        this.tooltipAt = null;
         tooltip.hidden = true;
         return;
       }
@@ -328,6 +340,7 @@ export class App {
     });
     canvas.addEventListener('pointerleave', () => {
       this.renderer.hover = null;
+      this.tooltipAt = null;
       tooltip.hidden = true;
     });
     canvas.addEventListener('wheel', (e) => {
@@ -349,8 +362,12 @@ export class App {
     });
   }
 
+  private tooltipAt: { x: number; y: number } | null = null;
+  private noticesOpen = false;
+
   private showTooltip(hit: Hit, x: number, y: number): void {
     const tooltip = byId('tooltip');
+    this.tooltipAt = hit ? { x, y } : null;
     if (!hit) {
       tooltip.hidden = true;
       return;
@@ -409,6 +426,7 @@ export class App {
       byId('time-label').textContent = describeTime(Number(slider.value) * 1000, true);
     });
     slider.addEventListener('change', () => {
+      slider.blur(); // the bar follows the state again
       const value = Number(slider.value);
       if (value >= Number(slider.max) - 2) this.setState({ at: null, paused: false });
       else this.setState({ at: new Date(value * 1000).toISOString(), paused: false });
@@ -437,14 +455,17 @@ export class App {
 
   private renderNotices(): void {
     const host = byId('notices');
-    const notices = [...this.graph.notices].sort((a, b) => b.severity - a.severity || b.raisedAt.localeCompare(a.raisedAt)).slice(0, 8);
+    const notices = [...this.graph.notices].sort((a, b) => b.severity - a.severity || b.raisedAt.localeCompare(a.raisedAt))
+      .slice(0, this.noticesOpen ? 12 : 3);
     if (notices.length === 0) {
       host.replaceChildren();
       host.hidden = true;
       return;
     }
     host.hidden = false;
-    host.replaceChildren(h('div', { class: 'notices-title' }, `Notices (${this.graph.notices.length})`),
+    const more = this.graph.notices.length - notices.length;
+    host.replaceChildren(h('button', { class: 'notices-title', title: 'Show more or fewer', onclick: () => { this.noticesOpen = !this.noticesOpen; this.renderNotices(); } },
+      `Notices (${this.graph.notices.length})${more > 0 ? ` · ${more} more ▾` : this.noticesOpen ? ' ▴' : ''}`),
       ...notices.map((n) => h('button', {
         class: `notice sev-${n.severity}`,
         onclick: () => {

@@ -163,6 +163,9 @@ export class Renderer {
   }
 
   /** Frames the visible nodes (or the given ones). */
+  /** Screen pixels covered by overlays (the notices on the left, the panel on the right) that fit avoids. */
+  insets = { left: 0, right: 0 };
+
   fit(ids?: string[]): void {
     const points = (ids ?? this.graph.nodes.map((n) => n.id)).map((id) => this.positions.get(id))
       .filter((p): p is Point => p !== undefined);
@@ -173,9 +176,11 @@ export class Renderer {
     const maxX = Math.max(...xs) + 90;
     const minY = Math.min(...ys) - 70;
     const maxY = Math.max(...ys) + 70;
-    this.camera.x = (minX + maxX) / 2;
+    const free = Math.max(200, this.width - this.insets.left - this.insets.right);
+    this.camera.scale = clamp(Math.min(free / (maxX - minX), this.height / (maxY - minY)), 0.04, 1.6);
+    // The middle of the free part of the screen is where the picture's middle goes.
+    this.camera.x = (minX + maxX) / 2 - (this.insets.left - this.insets.right) / 2 / this.camera.scale;
     this.camera.y = (minY + maxY) / 2;
-    this.camera.scale = clamp(Math.min(this.width / (maxX - minX), this.height / (maxY - minY)), 0.04, 1.6);
   }
 
   zoomAt(sx: number, sy: number, factor: number): void {
@@ -485,7 +490,8 @@ export class Renderer {
       const r = this.radiusPx(n);
       const y = sy(p.y) + r + 5;
       if (x < -100 || x > this.width + 100 || y < -40 || y > this.height + 40) continue;
-      const name = n.replicas > 1 ? `${n.label} ×${n.replicas}` : n.label;
+      const name = n.kind === 'stack' ? `${n.label} · ${n.members.length} services`
+        : n.replicas > 1 ? `${n.label} ×${n.replicas}` : n.label;
       ctx.font = '500 12px system-ui, sans-serif';
       let w = this.labelWidths.get(name);
       if (w === undefined) {
