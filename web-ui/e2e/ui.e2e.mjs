@@ -255,12 +255,13 @@ await run('losing the WebSocket shows the banner and recovers', async () => {
 
 await run('a new edge is visible in the browser within 2 s', async () => {
   const now = new Date();
+  const probe = `probe-${now.getTime()}`; // new on every run, even against a server already probed
   const tx = (i) => ({
     protocol: 'http', client: { ip: '10.99.0.1', port: 40000 + i }, server: { ip: '10.99.0.2', port: 80 },
     start: new Date(now.getTime() - 5).toISOString(), end: now.toISOString(), durationMicros: 5000,
     method: 'GET', resource: '/new', status: '200', outcome: 'ok', requestBytes: 100, responseBytes: 200,
-    notes: [], clientService: 'probe_client', serverService: 'probe_server', clientContainer: 'probe_client.1',
-    serverContainer: 'probe_server.1', observedAt: 'server',
+    notes: [], clientService: `${probe}_client`, serverService: `${probe}_server`, clientContainer: `${probe}_client.1`,
+    serverContainer: `${probe}_server.1`, observedAt: 'server',
   });
   const body = gzipSync(JSON.stringify({
     version: 1, agent: { id: 'e2e', host: 'e2e', version: 'test' }, sequence: 1, sentAt: now.toISOString(),
@@ -272,11 +273,50 @@ await run('a new edge is visible in the browser within 2 s', async () => {
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-intuition-wire-version': '1' },
   });
   check(response.status === 202, `ingest accepted (${response.status})`);
-  await page.waitForFunction(() => window.__intuition.view.edges.some((e) => e.id === 'probe_client>probe_server')
-    && window.__intuition.renderer.lastUpdateToPaint !== null, null, { timeout: 10000, polling: 'raf' });
+  await page.waitForFunction((probe) => window.__intuition.view.edges.some((e) => e.id === `${probe}_client>${probe}_server`)
+    && window.__intuition.renderer.lastUpdateToPaint !== null, probe, { timeout: 10000, polling: 'raf' });
   const ms = Date.now() - sent;
   console.log(`    new edge painted ${ms} ms after the ingest request`);
   check(ms <= 2000, `visible within 2 s (took ${ms} ms)`);
+});
+
+await run('level of detail: stacks collapse, failing only, search', async () => {
+  await page.click('#collapse');
+  await page.waitForFunction(() => window.__intuition.view.nodes.some((n) => n.id === 'stack:shop'), null, { timeout: 5000 });
+  let s = await state();
+  check(s.nodes.some((n) => n.id === 'stack:data') && !s.nodes.some((n) => n.id === 'shop_api'), 'both stacks collapsed');
+  check(page.url().includes('collapse='), 'the URL holds the collapsed stacks');
+  await page.screenshot({ path: `${shots}/09-collapsed.png` });
+  await page.click('#collapse');
+  await page.check('#errors');
+  s = await state();
+  check(s.edges.length > 0 && s.edges.every((e) => e.error > 0 || e.health !== 'normal'), `only failing edges (${s.edges.map((e) => e.id)})`);
+  check(!s.edges.some((e) => e.id === 'shop_worker>data_redis'), 'a healthy edge is hidden');
+  await page.uncheck('#errors');
+  await page.fill('#search', 'redis');
+  const matches = await page.evaluate(() => window.__intuition.view.nodes.filter((n) => n.match).map((n) => n.id));
+  check(JSON.stringify(matches) === '["data_redis"]', `the search finds data_redis (${matches})`);
+  await page.fill('#search', '');
+});
+
+await run('dragging a service moves it alone, and it stays after a reload', async () => {
+  const positions = () => page.evaluate(() => Object.fromEntries(window.__intuition.view.nodes
+    .map((n) => [n.id, window.__intuition.layout.position(n.id)])));
+  const before = await positions();
+  const p = await where('node', 'shop_worker');
+  await page.mouse.move(p.x, p.y);
+  await page.mouse.down();
+  await page.mouse.move(p.x + 40, p.y + 60, { steps: 8 });
+  await page.mouse.up();
+  const after = await positions();
+  check(after.shop_worker.y > before.shop_worker.y + 20, `shop_worker moved (${JSON.stringify(before.shop_worker)} -> ${JSON.stringify(after.shop_worker)})`);
+  const moved = Object.keys(before).filter((id) => id !== 'shop_worker' && JSON.stringify(before[id]) !== JSON.stringify(after[id]));
+  check(moved.length === 0, `nothing else moved (${moved})`);
+  await page.reload();
+  await page.waitForFunction(() => window.__intuition.view.nodes.some((n) => n.id === 'shop_worker'), null, { timeout: 15000 });
+  const reloaded = await positions();
+  check(JSON.stringify(reloaded.shop_worker) === JSON.stringify(after.shop_worker), 'the dropped place survives a reload');
+  await page.click('#tidy');
 });
 
 await run('the legend and the tour explain the picture', async () => {

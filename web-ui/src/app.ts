@@ -15,6 +15,7 @@ import { Tour, legend } from './tour';
 import { Graph, ServerInfo } from './types';
 
 const EMPTY_GRAPH: Graph = { from: '', to: '', nodes: [], edges: [], notices: [] };
+const PINS = 'intuition.pins';
 
 export class App {
   state: ViewState;
@@ -51,6 +52,7 @@ export class App {
   }
 
   start(): void {
+    this.loadPins();
     this.renderer.resize();
     window.addEventListener('resize', () => this.renderer.resize());
     this.bindToolbar();
@@ -105,7 +107,7 @@ export class App {
     for (const n of this.view.nodes) { // a collapsed stack appears where its services were
       if (n.kind !== 'stack' || this.layout.position(n.id)) continue;
       const at = n.members.map((m) => this.layout.position(m)).filter((p): p is { x: number; y: number } => !!p);
-      if (at.length) this.layout.pin(n.id, { x: at.reduce((a, p) => a + p.x, 0) / at.length, y: at.reduce((a, p) => a + p.y, 0) / at.length });
+      if (at.length) this.layout.place(n.id, { x: at.reduce((a, p) => a + p.x, 0) / at.length, y: at.reduce((a, p) => a + p.y, 0) / at.length });
     }
     const positions = this.layout.update(this.view.nodes.map((n) => ({ id: n.id, group: n.group, kind: n.kind })),
       this.view.edges);
@@ -260,6 +262,7 @@ export class App {
     });
     byId('tidy').addEventListener('click', () => {
       this.layout.reset();
+      this.savePins();
       this.rebuild();
       this.renderer.fit();
     });
@@ -281,6 +284,26 @@ export class App {
         this.togglePause();
       }
     });
+  }
+
+  /** Dragged nodes stay where they were dropped across reloads (this browser only). */
+  private savePins(): void {
+    try {
+      localStorage.setItem(PINS, JSON.stringify(Object.fromEntries(this.layout.pinned())));
+    } catch {
+      // storage unavailable or full: the pins last as long as the page
+    }
+  }
+
+  private loadPins(): void {
+    try {
+      const saved = JSON.parse(localStorage.getItem(PINS) ?? '{}') as Record<string, { x: number; y: number }>;
+      for (const [id, p] of Object.entries(saved)) {
+        if (Number.isFinite(p?.x) && Number.isFinite(p?.y)) this.layout.pin(id, p);
+      }
+    } catch {
+      localStorage.removeItem(PINS);
+    }
   }
 
   togglePause(): void {
@@ -333,6 +356,7 @@ export class App {
       const p = local(e);
       const drag = this.drag;
       this.drag = null;
+      if (drag?.kind === 'node' && drag.moved) this.savePins();
       if (drag && !drag.moved) {
         const hit = this.renderer.hitTest(p.x, p.y);
         this.select(hit ? hitToSelection(hit) : null);

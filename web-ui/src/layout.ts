@@ -113,6 +113,9 @@ export interface Band {
 
 export class StableLayout {
   private readonly places = new Map<string, Point>();
+  /** Where the user dropped nodes: kept over any layout, Tidy aside. */
+  private readonly pins = new Map<string, Point>();
+  private laidOut = false;
   private readonly bandOf = new Map<string, Band>();
   /** The bands of each key, in order: a full band that cannot grow gets a continuation at the bottom. */
   private readonly bands = new Map<string, Band[]>();
@@ -124,11 +127,14 @@ export class StableLayout {
 
   /** Positions for every node; only nodes never seen before are placed. */
   update(nodes: readonly LayoutInput[], edges: readonly { source: string; target: string }[]): Map<string, Point> {
-    const fresh = nodes.filter((n) => !this.places.has(n.id));
+    const fresh = nodes.filter((n) => !this.places.has(n.id) || (!this.laidOut && this.pins.has(n.id)));
     if (fresh.length > 0) {
       const depth = depths(nodes.map((n) => n.id), edges);
-      if (this.places.size === 0) this.initial(nodes, edges, depth);
-      else for (const n of [...fresh].sort((a, b) => (depth.get(a.id)! - depth.get(b.id)!) || a.id.localeCompare(b.id))) {
+      if (!this.laidOut) {
+        this.initial(nodes, edges, depth);
+        this.laidOut = true;
+        for (const [id, p] of this.pins) this.places.set(id, p);
+      } else for (const n of [...fresh].sort((a, b) => (depth.get(a.id)! - depth.get(b.id)!) || a.id.localeCompare(b.id))) {
         this.placeOne(n, depth.get(n.id) ?? 1, edges);
       }
     }
@@ -149,11 +155,23 @@ export class StableLayout {
   /** Moves a node where the user dropped it; it stays there. */
   pin(id: string, p: Point): void {
     this.places.set(id, { x: p.x, y: p.y });
+    this.pins.set(id, { x: p.x, y: p.y });
+  }
+
+  /** Places a node (a collapsed stack where its services are) without pinning it. */
+  place(id: string, p: Point): void {
+    this.places.set(id, { x: p.x, y: p.y });
+  }
+
+  pinned(): ReadonlyMap<string, Point> {
+    return this.pins;
   }
 
   /** Forgets every place: the next update lays everything out afresh. */
   reset(): void {
     this.places.clear();
+    this.pins.clear();
+    this.laidOut = false;
     this.bandOf.clear();
     this.bands.clear();
     this.bottoms = new Map([[0, 0]]);

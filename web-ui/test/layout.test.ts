@@ -122,6 +122,15 @@ describe('stable layout', () => {
     expect(overlaps(p)).toEqual([]);
   });
 
+  it('lays out around pins saved from an earlier visit', () => {
+    const fresh = new StableLayout().update(nodes, edges);
+    const l = new StableLayout();
+    l.pin('db', { x: 5000, y: 5000 });
+    const p = l.update(nodes, edges);
+    expect(p.get('db')).toEqual({ x: 5000, y: 5000 });
+    for (const [id, q] of fresh) if (id !== 'db') expect(p.get(id)).toEqual(q);
+  });
+
   it('keeps a dragged node where it was dropped, and tidies on request', () => {
     const l = new StableLayout();
     l.update(nodes, edges);
