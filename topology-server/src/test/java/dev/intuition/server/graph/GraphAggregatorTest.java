@@ -164,4 +164,38 @@ class GraphAggregatorTest {
     g.add(tx("web", "api", Protocol.HTTP, Outcome.OK, 100, T0.plusSeconds(40)));
     assertEquals(T0.plusSeconds(10), g.earliest());
   }
+
+  @Test
+  void anEdgeSeriesAddsUpToItsTotalAndItsHistogramToItsCalls() {
+    Clock clock = Clock.fixed(T0.plusSeconds(120), ZoneOffset.UTC);
+    GraphAggregator g = new GraphAggregator(clock, GraphAggregator.Settings.DEFAULT, null);
+    Random r = new Random(3);
+    List<Long> latencies = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      long micros = 100 + (long) (r.nextDouble() * 50_000);
+      Instant end = T0.plusMillis(i * 55L);
+      g.add(tx("web", "api", Protocol.HTTP, i % 9 == 0 ? Outcome.ERROR : Outcome.OK, micros, end));
+      g.add(tx("web", "api", Protocol.REDIS, Outcome.OK, 10, end));
+      latencies.add(micros);
+    }
+    GraphAggregator.EdgeSeries s = g.edgeSeries("web", "api", Protocol.HTTP,
+        T0.plusSeconds(120).minusSeconds(180), T0.plusSeconds(120), 60);
+    assertEquals(2000, s.total().count());
+    assertEquals(2000, s.steps().stream().mapToLong(CallStats::count).sum());
+    assertEquals(223, s.total().error()); // i % 9 == 0 for i < 2000
+    assertEquals(s.steps().size() * s.step().toNanos(),
+        java.time.Duration.between(s.from(), s.to()).toNanos(), "steps cover the range");
+    assertTrue(s.steps().size() <= 60);
+    long binned = s.total().histogram(4).stream().mapToLong(b -> b[1]).sum();
+    assertEquals(2000, binned);
+    long previous = -1;
+    for (long[] bin : s.total().histogram(4)) {
+      assertTrue(bin[0] > previous, "bins ascend");
+      previous = bin[0];
+    }
+    assertEquals(CallStats.highest(CallStats.bucket(nearestRank(latencies, 99))),
+        s.total().percentile(99));
+    assertEquals(4000, g.edgeSeries("web", "api", null, T0.minusSeconds(60), T0.plusSeconds(120),
+        60).total().count(), "no protocol: all of the edge's");
+  }
 }

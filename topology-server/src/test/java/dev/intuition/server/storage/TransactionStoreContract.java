@@ -94,6 +94,34 @@ public abstract class TransactionStoreContract {
   }
 
   @Test
+  void theSlowestFirst() {
+    store.add(List.of(new Transaction(Protocol.POSTGRESQL, new Endpoint("10.0.0.1", 1),
+        new Endpoint("10.0.0.2", 5432), T0.plusSeconds(150), null, null, "SELECT", "t", null,
+        null, Outcome.ERROR, 10, 0, null, null, null, null, List.of(), "web-1", "db-1", "web", "db",
+        "server"))); // no reply: after every timed call
+    store.flush();
+    List<Transaction> slowest = store.find(new TransactionQuery("web", "db", null, null, null,
+        null, null, 4, true));
+    assertEquals(List.of("/99", "/97", "/95", "/93"), slowest.stream().map(Transaction::resource)
+        .toList());
+    List<Transaction> all = store.find(new TransactionQuery("web", "db", null, null, null, null,
+        null, 100, true));
+    assertEquals(51, all.size());
+    assertEquals("t", all.get(50).resource(), "the call with no reply comes last");
+  }
+
+  @Test
+  void theOldestStoredMinute() {
+    assertEquals(null, store.oldest());
+    Instant m0 = T0.plusSeconds(3600);
+    store.addRollup(minute(m0.plusSeconds(60), 1));
+    store.addRollup(minute(m0, 0));
+    store.flush();
+    assertEquals(m0, store.oldest());
+    assertEquals(RETENTION, store.retention());
+  }
+
+  @Test
   void externalAndUnknownEndsAreFoundByTheirGraphNames() {
     Transaction t = new Transaction(Protocol.HTTP, new Endpoint("203.0.113.9", 5555),
         new Endpoint("198.51.100.7", 443), T0.plusSeconds(200), T0.plusSeconds(201), 1_000_000L,
