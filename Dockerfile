@@ -6,6 +6,8 @@ ARG BASE_IMAGE=eclipse-temurin:21-jre
 FROM ${BASE_IMAGE}
 RUN apt-get update && apt-get install -y --no-install-recommends libpcap0.8 \
     && rm -rf /var/lib/apt/lists/*
+# The agent's jar finds its dependencies in lib/ beside it (its manifest's Class-Path).
+COPY agent/target/lib /opt/intuition/lib
 COPY agent/target/intuition-agent.jar /opt/intuition/intuition-agent.jar
 COPY topology-server/target/intuition-server-exec.jar /opt/intuition/intuition-server.jar
 COPY docker/entrypoint.sh /opt/intuition/entrypoint.sh

@@ -3,7 +3,7 @@
 # their command-line clients, tcpdump, tshark, libpcap, iproute2, Docker, and Chromium (with Node.js
 # where the machine has none) for the browser tests. Needs root; idempotent.
 set -euo pipefail
-packages=(libpcap0.8 tcpdump tshark redis-server redis-tools postgresql postgresql-client
+packages=(libpcap0.8 python3-yaml tcpdump tshark redis-server redis-tools postgresql postgresql-client
   mariadb-server mariadb-client nginx curl iproute2 procps psmisc maven bc docker.io chromium)
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()

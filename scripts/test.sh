@@ -5,7 +5,8 @@
 #      clients, captured with tcpdump and decoded (tests tagged "root"); a Docker daemon and Swarm
 #      ("docker"); real Elasticsearch nodes the tests start from Maven Central jars
 #      ("elasticsearch"); Netflix's Vizceral in headless Chromium ("browser");
-#   3. ./intuition demo, with the browser tests of the UI against it and the UI benchmark;
+#   3. swarm-stack.yml deployed with docker stack deploy on the test daemon's Swarm (swarm-smoke.sh);
+#      ./intuition demo, with the browser tests of the UI against it and the UI benchmark;
 #   4. a short fuzzing run of the decoder (Jazzer).
 # Not root: step 2 cannot run and the script says so and fails, because a skipped test is not a pass.
 set -euo pipefail
@@ -25,6 +26,9 @@ echo "== npm packages of the browser tests" >&2
 
 echo "== unit, corpus and real-server tests" >&2
 ./mvnw -B -ntp install -Dintuition.groups.excluded=none
+
+echo "== docker stack deploy of swarm-stack.yml on the test Swarm" >&2
+scripts/swarm-smoke.sh
 
 echo "== the README's main command: ./intuition demo, and the browser tests of the UI against it" >&2
 demo_port=18095
