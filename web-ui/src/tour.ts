@@ -13,7 +13,7 @@ interface Step {
 const STEPS: Step[] = [
   { target: '#graph', title: 'Your system, live', text: 'Every circle is a service running in your containers, every line the calls one service makes to another, as seen on the network in the last minute. Nothing is sampled and no code was changed.' },
   { target: 'internet', title: 'INTERNET', text: 'Calls from outside your containers enter here, on the left. Services are laid out left to right by how deep in the call chain they sit.' },
-  { target: 'node', title: 'A service', text: 'Its ring shows the calls it served: blue went fine, orange were warnings (4xx, a Redis miss), red failed. "×3" means three replicas. Hover for rate and p50/p95/p99 latency; click for its containers.' },
+  { target: 'node', title: 'A service', text: 'Its ring shows the calls it served: blue went fine, orange were warnings (HTTP 4xx, or a call the capture saw only in part), red failed. "×3" means three replicas. Hover for rate and p50/p95/p99 latency; click for its containers.' },
   { target: 'edge', title: 'An edge and its dots', text: 'Each dot is traffic on its way from caller to callee: the denser the dots, the higher the request rate. Red dots are failing calls.' },
   { target: 'failing', title: 'Where it breaks', text: 'A red edge or ring is failing. Click it: the panel lists its failing and slowest requests, each expandable to every field.' },
   { target: '#notices', title: 'Notices', text: 'New edges, new external dependencies, vanished services, and jumps in error rate or latency are listed here and marked on the graph with a triangle.' },
@@ -81,8 +81,8 @@ export function legend(close: () => void): HTMLElement {
     row(h('span', { class: 'lg-square' }), 'a collapsed stack (double-click to expand)'),
     row(h('span', { class: 'lg-line' }), 'an edge: calls from left to right, per protocol'),
     row(dot(COLOURS.normal), 'a dot: calls in flight; denser dots, more calls per second'),
-    row(dot(COLOURS.warning), 'warning: 4xx, a missing key, a refused statement'),
-    row(dot(COLOURS.danger), 'failed: 5xx, errors, a call with no reply'),
+    row(dot(COLOURS.warning), 'warning: HTTP 4xx, or a call the capture saw only in part'),
+    row(dot(COLOURS.danger), 'failed: HTTP 5xx, Redis and SQL errors, a call with no reply'),
     row(h('span', { class: 'lg-island' }), 'an island: a Swarm stack or Compose project'),
     row(h('span', { class: 'lg-badge' }, '!'), 'a notice: a new edge or dependency, a jump in errors or latency'),
     h('div', { class: 'hint' }, 'Keys: / search · F fit · Space pause · Esc close · scroll to zoom · drag to pan or move a service.'));
