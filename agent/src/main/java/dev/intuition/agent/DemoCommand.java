@@ -94,14 +94,19 @@ final class DemoCommand {
             + " connections (%s)%n%n", all.size(), span.toMillis() / 1000.0,
         connections, capture);
     Map<EdgeKey, List<Transaction>> edges = new LinkedHashMap<>();
+    // A bundle knows the containers: ends that are none are named as the graph names them (INTERNET,
+    // the Host header); a plain capture shows addresses.
+    boolean named = all.stream().anyMatch(t -> t.clientService() != null
+        || t.serverService() != null);
     for (Transaction t : all) {
-      // Services where the capture knows them (a bundle), else addresses.
-      edges.computeIfAbsent(new EdgeKey(
-          t.clientService() != null ? t.clientService() : t.client().ip(),
-          t.serverService() != null ? t.serverService() : t.server().toString(),
-          t.protocol().wireName()), k -> new ArrayList<>()).add(t);
+      String client = t.clientService() != null ? t.clientService()
+          : named ? "INTERNET" : t.client().ip();
+      String server = t.serverService() != null ? t.serverService()
+          : named && t.host() != null ? t.host() : t.server().toString();
+      edges.computeIfAbsent(new EdgeKey(client, server, t.protocol().wireName()),
+          k -> new ArrayList<>()).add(t);
     }
-    out.printf(Locale.ROOT, "%-34s %-10s %7s %7s %7s %7s %9s %9s %9s%n", "edge (client -> server)",
+    out.printf(Locale.ROOT, "%-40s %-10s %7s %7s %7s %7s %9s %9s %9s%n", "edge (client -> server)",
         "protocol", "calls", "ok", "warn", "error", "p50 ms", "p95 ms", "p99 ms");
     edges.entrySet().stream()
         .sorted(Comparator.comparing((Map.Entry<EdgeKey, List<Transaction>> e) -> e.getKey().server()))
@@ -109,7 +114,7 @@ final class DemoCommand {
           List<Transaction> ts = e.getValue();
           long[] durations = ts.stream().filter(t -> t.durationMicros() != null)
               .mapToLong(Transaction::durationMicros).sorted().toArray();
-          out.printf(Locale.ROOT, "%-34s %-10s %7d %7d %7d %7d %9.2f %9.2f %9.2f%n",
+          out.printf(Locale.ROOT, "%-40s %-10s %7d %7d %7d %7d %9.2f %9.2f %9.2f%n",
               e.getKey().client() + " -> " + e.getKey().server(), e.getKey().protocol(), ts.size(),
               count(ts, Outcome.OK), count(ts, Outcome.WARNING), count(ts, Outcome.ERROR),
               percentile(durations, 50), percentile(durations, 95), percentile(durations, 99));

@@ -70,6 +70,17 @@ class CommandLineTest {
   }
 
   @Test
+  void demo_namesTheServicesOfTheBundledShop() {
+    Run r = run("demo", "--capture", Path.of("..", "demo", "demo.bundle").toString());
+    assertEquals(0, r.status(), r.err());
+    for (String expected : new String[] {"INTERNET -> shop_web", "shop_web -> shop_api",
+        "shop_api -> shop_recommendations", "shop_api -> api.payments.example",
+        "shop_worker -> data_postgres", "shop_api -> data_mysql"}) {
+      assertTrue(r.out().contains(expected), expected + " in\n" + r.out());
+    }
+  }
+
+  @Test
   void percentile_nearestRank() {
     long[] sorted = {1000, 2000, 3000, 4000};
     assertEquals(2.0, DemoCommand.percentile(sorted, 50));
