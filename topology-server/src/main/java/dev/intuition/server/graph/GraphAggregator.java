@@ -280,11 +280,9 @@ public final class GraphAggregator {
     Map<NodeKey, CallStats> nodes;
     boolean fromHistory = false;
     synchronized (this) { // the buckets' statistics change with every call added
-      long now = micros(clock.instant());
-      if (live.covers(fromMicros, now)) {
-        live.collect(fromMicros, toMicros, operands);
-      } else if (recent.covers(fromMicros, now)) {
-        recent.collect(fromMicros, toMicros, operands);
+      Tier tier = tierCovering(fromMicros);
+      if (tier != null) {
+        tier.collect(fromMicros, toMicros, operands);
       } else {
         long firstMinute = Math.floorDiv(fromMicros, MINUTE) * MINUTE;
         pendingMinutes.subMap(firstMinute, true, toMicros, false).values().forEach(operands::add);
@@ -333,9 +331,7 @@ public final class GraphAggregator {
     long resolution;
     boolean fromHistory = false;
     synchronized (this) {
-      long now = micros(clock.instant());
-      Tier tier = live.covers(fromMicros, now) ? live : recent.covers(fromMicros, now) ? recent
-          : null;
+      Tier tier = tierCovering(fromMicros);
       resolution = tier != null ? tier.width : MINUTE;
       java.util.function.BiConsumer<Long, Bucket> take = (start, b) -> b.edges.forEach((k, v) -> {
         if (matches.test(k) && start >= fromMicros - resolution && start < toMicros) {
@@ -414,6 +410,12 @@ public final class GraphAggregator {
       }
     }
     return pendingMinutes.isEmpty() ? null : instant(pendingMinutes.firstKey());
+  }
+
+  /** The finest ring that still keeps a range starting at {@code fromMicros}; null: the minutes. */
+  private Tier tierCovering(long fromMicros) {
+    long now = micros(clock.instant());
+    return live.covers(fromMicros, now) ? live : recent.covers(fromMicros, now) ? recent : null;
   }
 
   private static CallStats sum(CallStats a, CallStats b) {
