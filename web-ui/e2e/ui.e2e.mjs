@@ -101,15 +101,7 @@ const where = (kind, id, p = page) => p.evaluate(([kind, id]) => {
     const s = a.renderer.toScreen(a.layout.position(id));
     return { x: canvas.left + s.x, y: canvas.top + s.y };
   }
-  const [source, target] = id.split('>');
-  const pa = a.layout.position(source);
-  const pb = a.layout.position(target);
-  // The same curve the renderer draws: a quadratic bent to the left of the direction.
-  const dx = pb.x - pa.x, dy = pb.y - pa.y, d = Math.hypot(dx, dy), ux = dx / d, uy = dy / d;
-  const bend = Math.min(60, d * 0.12);
-  const cx = (pa.x + pb.x) / 2 + uy * bend, cy = (pa.y + pb.y) / 2 - ux * bend;
-  const mx = 0.25 * pa.x + 0.5 * cx + 0.25 * pb.x, my = 0.25 * pa.y + 0.5 * cy + 0.25 * pb.y;
-  const s = a.renderer.toScreen({ x: mx, y: my });
+  const s = a.renderer.toScreen(a.renderer.edgeMidpoint(id));
   return { x: canvas.left + s.x, y: canvas.top + s.y };
 }, [kind, id]);
 

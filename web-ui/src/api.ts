@@ -51,7 +51,6 @@ export class GraphStream {
   private attempt = 0;
   private timer: number | undefined;
   private closed = false;
-  lastMessageAt = 0;
 
   constructor(
     private readonly onGraph: (g: Graph, type: 'snapshot' | 'update', receivedAt: number) => void,
@@ -69,11 +68,6 @@ export class GraphStream {
     this.socket?.close();
   }
 
-  /** Drops the connection as a network failure would (tests use it). */
-  drop(): void {
-    this.socket?.close(4000, 'dropped');
-  }
-
   private connect(): void {
     const url = new URL('ws/graph', window.location.href);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -86,7 +80,6 @@ export class GraphStream {
     };
     socket.onmessage = (event) => {
       const receivedAt = performance.now();
-      this.lastMessageAt = receivedAt;
       try {
         const message = JSON.parse(event.data as string);
         if (message && message.graph) this.onGraph(message.graph as Graph, message.type === 'snapshot' ? 'snapshot' : 'update', receivedAt);

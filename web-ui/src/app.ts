@@ -30,9 +30,9 @@ export class App {
   readonly stream: GraphStream;
   info: ServerInfo | null = null;
   streamStatus: StreamStatus = { state: 'connecting' };
-  private fitted = false;
   /** Once the user pans, zooms or drags, the camera is theirs: no more automatic fitting. */
   private userMoved = false;
+  /** Nodes in the picture at the last automatic fit; 0 before the first. */
   private fittedNodes = 0;
   private panel: ServicePanel | EdgePanel | StackPanel | null = null;
   private panelRefreshedAt = 0;
@@ -119,8 +119,7 @@ export class App {
       left: byId('notices').hidden ? 0 : byId('notices').getBoundingClientRect().width + 16,
       right: byId('panel').hidden ? 0 : byId('panel').getBoundingClientRect().width,
     };
-    if (this.view.nodes.length > 0 && (!this.fitted || (!this.userMoved && this.view.nodes.length !== this.fittedNodes))) {
-      this.fitted = true;
+    if (this.view.nodes.length > 0 && (this.fittedNodes === 0 || (!this.userMoved && this.view.nodes.length !== this.fittedNodes))) {
       this.fittedNodes = this.view.nodes.length;
       this.renderer.fit();
     }
@@ -434,6 +433,11 @@ export class App {
     tooltip.style.top = `${Math.min(y + 16, stage.height - 120)}px`;
   }
 
+  /** The drawn node a service is part of: itself, or its collapsed stack. */
+  drawnAs(service: string): string {
+    return this.view.nodes.find((n) => n.members.includes(service))?.id ?? service;
+  }
+
   label(id: string): string {
     return id.startsWith(STACK_PREFIX) ? id.slice(STACK_PREFIX.length) : id;
   }
@@ -447,7 +451,7 @@ export class App {
   private bindTime(): void {
     const slider = byId<HTMLInputElement>('time');
     slider.addEventListener('input', () => {
-      byId('time-label').textContent = describeTime(Number(slider.value) * 1000, true);
+      byId('time-label').textContent = describeTime(Number(slider.value) * 1000);
     });
     slider.addEventListener('change', () => {
       slider.blur(); // the bar follows the state again
@@ -469,7 +473,7 @@ export class App {
     slider.max = String(now);
     if (document.activeElement !== slider) {
       slider.value = String(this.state.at ? Math.floor(Date.parse(this.state.at) / 1000) : now);
-      byId('time-label').textContent = this.state.at ? describeTime(Date.parse(this.state.at), true)
+      byId('time-label').textContent = this.state.at ? describeTime(Date.parse(this.state.at))
         : this.state.paused ? 'paused' : 'now';
     }
     byId('clock').textContent = new Date().toLocaleTimeString();
@@ -493,9 +497,8 @@ export class App {
       ...notices.map((n) => h('button', {
         class: `notice sev-${n.severity}`,
         onclick: () => {
-          const id = (s: string) => this.view.nodes.find((k) => k.members.includes(s))?.id ?? s;
-          if (n.client && n.server) this.select({ kind: 'edge', source: id(n.client), target: id(n.server) });
-          else if (n.service) this.select({ kind: 'node', id: id(n.service) });
+          if (n.client && n.server) this.select({ kind: 'edge', source: this.drawnAs(n.client), target: this.drawnAs(n.server) });
+          else if (n.service) this.select({ kind: 'node', id: this.drawnAs(n.service) });
         },
       }, h('span', { class: 'notice-dot' }), h('span', { class: 'notice-text' }, n.title),
       h('span', { class: 'notice-time' }, ago(n.raisedAt)))));
@@ -561,10 +564,9 @@ export class App {
     if (target === 'internet') return pick(this.view.nodes.find((n) => n.kind === 'internet'));
     if (target === 'edge') {
       const e = [...this.view.edges].sort((a, b) => b.calls.rate - a.calls.rate)[0];
-      const a = e && this.layout.position(e.source);
-      const b = e && this.layout.position(e.target);
-      if (!a || !b) return null;
-      const s = this.renderer.toScreen({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
+      const middle = e && this.renderer.edgeMidpoint(e.id);
+      if (!middle) return null;
+      const s = this.renderer.toScreen(middle);
       return new DOMRect(canvas.left + s.x - 40, canvas.top + s.y - 30, 80, 60);
     }
     if (target === 'failing') {
@@ -582,10 +584,9 @@ function retentionSeconds(info: ServerInfo): number {
   return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
 }
 
-export function describeTime(ms: number, withDate: boolean): string {
-  const d = new Date(ms);
+export function describeTime(ms: number): string {
   const ago = Math.round((Date.now() - ms) / 1000);
-  const when = withDate ? d.toLocaleString() : d.toLocaleTimeString();
+  const when = new Date(ms).toLocaleString();
   if (ago < 90) return `${when} (${ago} s ago)`;
   if (ago < 5400) return `${when} (${Math.round(ago / 60)} min ago)`;
   return `${when} (${(ago / 3600).toFixed(1)} h ago)`;

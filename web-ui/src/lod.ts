@@ -2,7 +2,7 @@
 // between the same two drawn nodes merge (protocols listed), and the view can keep only the busiest
 // edges, only the failing ones, or highlight the services matching a search.
 
-import { Calls, Graph, GraphEdge, NodeKind, Notice, NONE } from './types';
+import { Calls, Graph, GraphEdge, NodeKind, Notice } from './types';
 
 export type Health = 'normal' | 'warning' | 'danger';
 
@@ -182,9 +182,4 @@ export function display(graph: Graph, options: LodOptions): DisplayGraph {
     edges: list.sort(byName),
     hiddenEdges: before - list.length,
   };
-}
-
-/** The calls of a drawn node, or NONE for an unknown id. */
-export function nodeCalls(g: DisplayGraph, id: string): Calls {
-  return g.nodes.find((n) => n.id === id)?.served ?? NONE;
 }

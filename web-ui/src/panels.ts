@@ -70,7 +70,7 @@ export class ServicePanel {
         api.transactions({ server: this.name, outcome: 'error', limit: 15, to: state.at ?? undefined }),
       ]);
       const edgeRow = (e: GraphEdge, other: string) => callsRow(h('span', {}, other, h('span', { class: 'proto' }, e.protocol)), e.calls,
-        () => this.app.select({ kind: 'edge', source: this.app.view.nodes.find((n) => n.members.includes(e.client))?.id ?? e.client, target: this.app.view.nodes.find((n) => n.members.includes(e.server))?.id ?? e.server }));
+        () => this.app.select({ kind: 'edge', source: this.app.drawnAs(e.client), target: this.app.drawnAs(e.server) }));
       const kind = [s.kind, s.group ? `stack ${s.group}` : null, `${s.containers.length} container${s.containers.length === 1 ? '' : 's'}`].filter(Boolean).join(' · ');
       this.host.replaceChildren(
         header(s.name, kind, this.close),

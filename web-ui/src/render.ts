@@ -196,6 +196,12 @@ export class Renderer {
     return Math.max(MIN_RADIUS_PX, r * this.camera.scale);
   }
 
+  /** The world point in the middle of a drawn edge's curve; undefined for an edge not drawn. */
+  edgeMidpoint(id: string): Point | undefined {
+    const g = this.geometry.find((k) => k.edge.id === id);
+    return g && point(g, 0.5);
+  }
+
   hitTest(sx: number, sy: number): Hit {
     let best: Hit = null;
     let bestDistance = Infinity;
