@@ -14,8 +14,9 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 seconds=${1:-60}
 out=${2:-$root/demo/demo.bundle}
 DIR=$(mktemp -d /tmp/intuition-demo.XXXXXX)
+chmod 755 "$DIR" # PostgreSQL runs as its own user beneath it
+. "$root/scripts/lib/servers.sh"
 BR=intu-demo
-PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 APP="$root/scripts/demo-app/app.py"
 PY=/usr/bin/python3 # Debian's, where python3-redis, python3-psycopg2 and python3-pymysql are
 # namespace  address      stack  service          image
@@ -52,18 +53,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-bg() { # name namespace command...: records the PID of the command itself
-  local name=$1 ns=$2; shift 2
-  ( exec ip netns exec "dm-$ns" "$@" >"$DIR/$name.log" 2>&1 ) &
-  echo $! >"$DIR/$name.pid"
-}
-wait_port() {
-  for _ in $(seq 1 150); do
-    bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "record-demo: nothing listens on $1:$2 (logs in $DIR)" >&2
-  exit 1
+bg() { # name namespace command...: in the demo namespace dm-NAMESPACE
+  ns_bg "$1" "dm-$2" "${@:3}"
 }
 
 echo "record-demo: building the shop in network namespaces (logs in $DIR)" >&2
@@ -84,31 +75,14 @@ done <<<"$HOSTS"
 
 bg redis redis redis-server --bind 10.78.0.51 --port 6379 --save '' --appendonly no --dir "$DIR" --protected-mode no
 
-mkdir -p "$DIR/pg" "$DIR/pgsock"
-echo pg-admin-pw >"$DIR/pgpass"
-chown postgres "$DIR" "$DIR/pg" "$DIR/pgsock" "$DIR/pgpass"
-runuser -u postgres -- "$PG_BIN/initdb" -D "$DIR/pg" -U postgres --pwfile="$DIR/pgpass" \
-  --auth-local=trust --auth-host=scram-sha-256 >"$DIR/initdb.log" 2>&1
-echo "host all all 0.0.0.0/0 scram-sha-256" >>"$DIR/pg/pg_hba.conf"
-bg postgres pg setpriv --reuid=postgres --regid=postgres --init-groups "$PG_BIN/postgres" -D "$DIR/pg" \
-  -c listen_addresses=10.78.0.52 -c port=5432 -c unix_socket_directories="$DIR/pgsock" -c ssl=off -c fsync=off
-wait_port 10.78.0.52 5432
-runuser -u postgres -- "$PG_BIN/psql" -q -h "$DIR/pgsock" -U postgres -d postgres \
-  -c "CREATE USER app PASSWORD 'pg-pw'" -c "CREATE DATABASE shop OWNER app" >/dev/null
+start_postgres dm-pg 10.78.0.52 5432
 PGPASSWORD=pg-pw psql -q -X -h 10.78.0.52 -U app -d shop -c \
   "CREATE TABLE products (id int PRIMARY KEY, name text, price int, stock int);
    INSERT INTO products SELECT g, 'product-' || g, 100 + g * 7, 1000000 FROM generate_series(1, 5000) g" >/dev/null
 
-mkdir -p "$DIR/mysql"
-mariadb-install-db --datadir="$DIR/mysql" --user=root --auth-root-authentication-method=socket \
-  --skip-test-db >"$DIR/mariadb-install.log" 2>&1
-bg mariadb mysql mariadbd --no-defaults --datadir="$DIR/mysql" --user=root --bind-address=10.78.0.53 \
-  --port=3306 --socket="$DIR/mysql.sock" --pid-file="$DIR/mariadbd.pidfile" --skip-log-bin \
-  --innodb-flush-log-at-trx-commit=0 --log-error="$DIR/mariadb-error.log"
-wait_port 10.78.0.53 3306
+start_mariadb dm-mysql 10.78.0.53 3306
 mariadb --no-defaults --socket="$DIR/mysql.sock" -uroot -e \
-  "CREATE DATABASE shop; CREATE USER 'app'@'%' IDENTIFIED BY 'my-pw'; GRANT ALL ON shop.* TO 'app'@'%';
-   CREATE TABLE shop.orders (id INT AUTO_INCREMENT PRIMARY KEY, product INT, qty INT, status VARCHAR(16));"
+  "CREATE TABLE shop.orders (id INT AUTO_INCREMENT PRIMARY KEY, product INT, qty INT, status VARCHAR(16));"
 
 mkdir -p "$DIR/www/static" "$DIR/nginx-tmp"
 printf '<!doctype html><title>Shop</title><script src="/static/app.js"></script>\n' >"$DIR/www/index.html"

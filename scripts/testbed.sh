@@ -18,7 +18,7 @@ NS_IF=intu-n
 HOST_IP=10.77.0.1
 IP=10.77.0.2
 DIR=${INTUITION_TESTBED_DIR:-/tmp/intuition-testbed}
-PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+. "$(dirname "${BASH_SOURCE[0]}")/lib/servers.sh"
 NS2=intuition-test2
 IP2=10.77.1.2
 in_ns() { ip netns exec "$NS" "$@"; }
@@ -36,19 +36,8 @@ make_ns() { # name host-if ns-if host-ip ns-ip
   fi
 }
 
-wait_port() { # host port what
-  for _ in $(seq 1 150); do
-    if bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; then return 0; fi
-    sleep 0.1
-  done
-  echo "testbed: $3 did not start listening on $1:$2 (logs in $DIR)" >&2
-  return 1
-}
-
-start_bg() { # name command...: runs in the namespace; records the server's own PID (exec, no wrapper)
-  local name=$1; shift
-  ( exec ip netns exec "$NS" "$@" >"$DIR/$name.log" 2>&1 ) &
-  echo $! > "$DIR/$name.pid"
+start_bg() { # name command...: in the test namespace
+  ns_bg "$1" "$NS" "${@:2}"
 }
 
 up() {
@@ -64,38 +53,16 @@ up() {
   fi
 
   if [ ! -s "$DIR/redis2.pid" ] || ! kill -0 "$(cat "$DIR/redis2.pid")" 2>/dev/null; then
-    ( exec ip netns exec "$NS2" redis-server --bind "$IP2" --port 6379 --save '' --appendonly no \
-      --dir "$DIR" --protected-mode no >"$DIR/redis2.log" 2>&1 ) &
-    echo $! > "$DIR/redis2.pid"
+    ns_bg redis2 "$NS2" redis-server --bind "$IP2" --port 6379 --save '' --appendonly no \
+      --dir "$DIR" --protected-mode no
   fi
 
   if [ ! -s "$DIR/postgres.pid" ] || ! kill -0 "$(cat "$DIR/postgres.pid")" 2>/dev/null; then
-    rm -rf "$DIR/pg" "$DIR/pgsock"
-    mkdir -p "$DIR/pg" "$DIR/pgsock"
-    echo "pg-admin-pw" > "$DIR/pgpass"
-    chown postgres "$DIR/pg" "$DIR/pgsock" "$DIR/pgpass"
-    runuser -u postgres -- "$PG_BIN/initdb" -D "$DIR/pg" -U postgres --pwfile="$DIR/pgpass" \
-      --auth-local=trust --auth-host=scram-sha-256 >"$DIR/initdb.log" 2>&1
-    echo "host all all 0.0.0.0/0 scram-sha-256" >> "$DIR/pg/pg_hba.conf"
-    start_bg postgres setpriv --reuid=postgres --regid=postgres --init-groups "$PG_BIN/postgres" -D "$DIR/pg" \
-      -c listen_addresses="$IP" -c port=5432 -c unix_socket_directories="$DIR/pgsock" -c ssl=off \
-      -c fsync=off -c log_min_messages=warning
-    wait_port "$IP" 5432 PostgreSQL
-    runuser -u postgres -- "$PG_BIN/psql" -q -h "$DIR/pgsock" -U postgres -d postgres \
-      -c "CREATE USER app PASSWORD 'pg-pw'" -c "CREATE DATABASE shop OWNER app" >/dev/null
+    start_postgres "$NS" "$IP" 5432
   fi
 
   if [ ! -s "$DIR/mariadb.pid" ] || ! kill -0 "$(cat "$DIR/mariadb.pid")" 2>/dev/null; then
-    rm -rf "$DIR/mysql"
-    mkdir -p "$DIR/mysql"
-    mariadb-install-db --datadir="$DIR/mysql" --user=root --auth-root-authentication-method=socket \
-      --skip-test-db >"$DIR/mariadb-install.log" 2>&1
-    start_bg mariadb mariadbd --no-defaults --datadir="$DIR/mysql" --user=root \
-      --bind-address="$IP" --port=13306 --socket="$DIR/mysql.sock" --pid-file="$DIR/mariadbd.pid" \
-      --skip-log-bin --innodb-flush-log-at-trx-commit=0 --log-error="$DIR/mariadb-error.log"
-    wait_port "$IP" 13306 MariaDB
-    mariadb --no-defaults --socket="$DIR/mysql.sock" -uroot -e \
-      "CREATE DATABASE shop; CREATE USER 'app'@'%' IDENTIFIED BY 'my-pw'; GRANT ALL ON shop.* TO 'app'@'%';"
+    start_mariadb "$NS" "$IP" 13306
   fi
 
   if [ ! -s "$DIR/nginx.pid" ] || ! kill -0 "$(cat "$DIR/nginx.pid")" 2>/dev/null; then
@@ -149,7 +116,7 @@ CONF
 down() {
   for f in "$DIR"/*.pid; do
     [ -e "$f" ] || continue
-    case "$f" in *mariadbd.pid|*nginx-master.pid) continue ;; esac
+    case "$f" in *nginx-master.pid) continue ;; esac
     pid=$(cat "$f")
     if kill -0 "$pid" 2>/dev/null; then
       kill "$pid" 2>/dev/null || true
