@@ -41,16 +41,26 @@ public class TopologyServer {
       @Value("${intuition.graph.live-window:5m}") Duration liveWindow,
       @Value("${intuition.graph.recent-window:1h}") Duration recentWindow,
       @Value("${intuition.graph.fade-after:2m}") Duration fadeAfter,
-      @Value("${intuition.graph.minute-grace:30s}") Duration minuteGrace) {
+      @Value("${intuition.graph.minute-grace:30s}") Duration minuteGrace,
+      @Value("${intuition.limits.max-services:2000}") int maxServices,
+      @Value("${intuition.limits.max-edges:5000}") int maxEdges,
+      @Value("${intuition.limits.max-containers-per-service:100}") int maxContainers) {
     return new GraphAggregator(clock, new GraphAggregator.Settings(liveWindow, recentWindow,
-        fadeAfter, minuteGrace), store);
+        fadeAfter, minuteGrace, maxServices, maxEdges, maxContainers), store);
   }
 
-  /** Agents' inventories, forgotten {@code intuition.inventory.expiry} (2 minutes) after the last. */
+  /**
+   * Agents' inventories, forgotten {@code intuition.inventory.expiry} (2 minutes) after the last; at
+   * most {@code intuition.limits.max-agents} agents and {@code max-addresses-per-agent} addresses each.
+   */
   @Bean
   AddressBook addressBook(Clock clock,
-      @Value("${intuition.inventory.expiry:2m}") Duration expiry) {
-    return new AddressBook(clock, expiry);
+      @Value("${intuition.inventory.expiry:2m}") Duration expiry,
+      @Value("${intuition.limits.max-agents:10000}") int maxAgents,
+      @Value("${intuition.limits.max-addresses-per-agent:65536}") int maxAddresses,
+      @Value("${intuition.limits.max-name-length:200}") int maxName) {
+    return new AddressBook(clock, expiry, new AddressBook.Limits(maxAgents, maxAddresses,
+        maxName));
   }
 
   @Bean
@@ -60,9 +70,10 @@ public class TopologyServer {
       @Value("${intuition.notices.gone-after:2m}") Duration goneAfter,
       @Value("${intuition.notices.min-calls:20}") int minCalls,
       @Value("${intuition.notices.error-rate:0.05}") double errorRate,
-      @Value("${intuition.notices.latency-factor:2.0}") double latencyFactor) {
+      @Value("${intuition.notices.latency-factor:2.0}") double latencyFactor,
+      @Value("${intuition.limits.max-notices-per-type:500}") int keep) {
     return new NoticeDetector(clock, new NoticeDetector.Settings(warmUp, showFor, goneAfter,
-        minCalls, errorRate, latencyFactor, 1000));
+        minCalls, errorRate, latencyFactor, keep));
   }
 
   @Bean(destroyMethod = "close")
@@ -85,7 +96,11 @@ public class TopologyServer {
       case "memory":
         return new InMemoryTransactionStore(
             env.getProperty("intuition.storage.memory.max-transactions", Integer.class, 100_000),
-            env.getProperty("intuition.storage.retention", Duration.class, Duration.ofHours(24)));
+            env.getProperty("intuition.storage.retention", Duration.class, Duration.ofHours(24)),
+            env.getProperty("intuition.storage.memory.max-bytes",
+                org.springframework.util.unit.DataSize.class,
+                org.springframework.util.unit.DataSize.ofBytes(
+                    InMemoryTransactionStore.DEFAULT_MAX_BYTES)).toBytes());
       case "elasticsearch":
         String p = "intuition.storage.elasticsearch.";
         var store = new ElasticsearchTransactionStore(new ElasticsearchTransactionStore.Settings(

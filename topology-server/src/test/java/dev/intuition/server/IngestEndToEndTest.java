@@ -102,12 +102,13 @@ class IngestEndToEndTest {
   }
 
   private static String batch(int version, int transactions) {
+    Instant end = CLOCK.instant().minusSeconds(1);
     StringBuilder sb = new StringBuilder("{\"version\":" + version
-        + ",\"agent\":{\"id\":\"t\"},\"sequence\":1,\"transactions\":[");
+        + ",\"agent\":{\"id\":\"t\"},\"transactions\":[");
     for (int i = 0; i < transactions; i++) {
       sb.append(i == 0 ? "" : ",").append("{\"protocol\":\"http\",\"client\":{\"ip\":\"10.1.1.1\","
           + "\"port\":1},\"server\":{\"ip\":\"10.1.1.2\",\"port\":80},\"start\":\""
-          + "2026-11-21T09:00:00.000001Z\",\"end\":\"2026-11-21T09:00:00.000501Z\","
+          + end.minusNanos(500_000) + "\",\"end\":\"" + end + "\","
           + "\"durationMicros\":500,\"method\":\"GET\",\"status\":\"200\",\"outcome\":\"ok\","
           + "\"requestBytes\":1,\"responseBytes\":2,\"clientService\":\"probe\",\"serverService\":"
           + "\"target\"}");
@@ -117,14 +118,14 @@ class IngestEndToEndTest {
 
   @Test
   void demoCaptureThroughTheIngestPath_graphMatchesTheTransactions() throws Exception {
-    assertEquals(DEMO.size(), ShipThroughAgent.ship(port, "test-token", DEMO, ingest));
-
     Instant first = DEMO.stream().map(t -> t.end() != null ? t.end() : t.start())
         .min(Comparator.naturalOrder()).orElseThrow();
     Instant last = DEMO.stream().map(t -> t.end() != null ? t.end() : t.start())
         .max(Comparator.naturalOrder()).orElseThrow();
     Instant to = last.plusSeconds(2);
-    CLOCK.set(to);
+    CLOCK.set(to); // the agent's clock and the server's: the capture happens now
+    assertEquals(DEMO.size(), ShipThroughAgent.ship(port, "test-token", DEMO, ingest, CLOCK));
+
     long seconds = Duration.between(first, to).toSeconds() + 2;
     JsonNode graph = get("/api/v1/graph?window=" + seconds + "s&at=" + to);
 

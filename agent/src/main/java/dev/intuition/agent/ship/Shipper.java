@@ -9,8 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -22,18 +22,28 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Sends the agent's transactions to the topology server in batches over one persistent HTTP/1.1
  * connection, gzip-compressed and authenticated with the shared token (wire format: docs/wire-format.md,
- * version {@value #WIRE_VERSION}). Transactions wait in a bounded queue; while the server is away the
- * batch in hand is retried with exponential backoff (0.5 s to 30 s) and new transactions that do not
- * fit are dropped and counted. Every few seconds a batch also carries the agent's inventory and capture
- * health, even when there is no traffic.
+ * version {@value #WIRE_VERSION}). Transactions wait in a bounded queue. A batch the server refuses
+ * with a 4xx (bad token, malformed, too large: sending it again would not help) is dropped and
+ * counted; on a 5xx, a 408 or 429, a timeout or a refused connection the same batch is sent again,
+ * after a backoff from 0.5 s doubling to 30 s with jitter and never sooner than the server's
+ * Retry-After, while new transactions that do not fit the queue are dropped and counted. A batch sent
+ * again carries the same run id and sequence number, so the server applies it once even when only
+ * its answer was lost; each attempt says when it was sent ({@code X-Intuition-Sent-At}, from the
+ * injected clock) so that the server can measure this host's clock. Every few seconds a batch also
+ * carries the agent's inventory and capture health, even when there is no traffic.
  */
 public final class Shipper implements AutoCloseable {
   public static final int WIRE_VERSION = 1;
   public static final String PATH = "/api/v1/ingest";
+  public static final String SENT_AT_HEADER = "X-Intuition-Sent-At";
 
-  /** What shipping has done so far. */
+  /**
+   * What shipping has done so far.
+   *
+   * @param refusedBatches batches the server refused with a 4xx (their transactions are in dropped)
+   */
   public record Counters(long queued, long sent, long dropped, long batches, long failedAttempts,
-      String lastError) {}
+      String lastError, long refusedBatches) {}
 
   /** Where and how to ship. */
   public record Settings(URI server, String token, int queueCapacity, int batchSize,
@@ -53,6 +63,11 @@ public final class Shipper implements AutoCloseable {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong refusedBatches = new AtomicLong();
+  private final Clock clock;
+  private final String run = java.util.UUID.randomUUID().toString();
+  private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30),
+      new java.util.SplittableRandom());
   private volatile String lastError;
   private volatile boolean running = true;
   private long sequence;
@@ -64,6 +79,12 @@ public final class Shipper implements AutoCloseable {
    *     called on the shipping thread every {@code metadataInterval}
    */
   public Shipper(Settings settings, String agentJson, Supplier<String> metadataJson) {
+    this(settings, agentJson, metadataJson, Clock.systemUTC());
+  }
+
+  /** @param clock what batches say about when they were sent */
+  public Shipper(Settings settings, String agentJson, Supplier<String> metadataJson, Clock clock) {
+    this.clock = clock;
     this.settings = settings;
     this.agentJson = agentJson;
     this.metadataJson = metadataJson;
@@ -86,7 +107,7 @@ public final class Shipper implements AutoCloseable {
 
   public Counters counters() {
     return new Counters(queue.size(), sent.get(), dropped.get(), batches.get(), failed.get(),
-        lastError);
+        lastError, refusedBatches.get());
   }
 
   private enum Result { DELIVERED, REFUSED, GAVE_UP }
@@ -125,10 +146,14 @@ public final class Shipper implements AutoCloseable {
     }
   }
 
-  /** Posts one batch, retrying with backoff while the server is unreachable or busy. */
+  /**
+   * Posts one batch: again, with backoff, while the server is unreachable, busy or failing; not again
+   * when it refuses the batch itself (4xx other than 408 and 429).
+   */
   private Result send(byte[] body) {
-    long backoff = 500;
+    backoff.reset();
     while (true) {
+      long retryAfter = 0;
       try {
         HttpRequest request = HttpRequest.newBuilder(settings.server().resolve(PATH))
             .timeout(Duration.ofSeconds(30))
@@ -136,19 +161,24 @@ public final class Shipper implements AutoCloseable {
             .header("Content-Type", "application/json")
             .header("Content-Encoding", "gzip")
             .header("X-Intuition-Wire-Version", Integer.toString(WIRE_VERSION))
+            .header(SENT_AT_HEADER, TransactionJson.instant(clock.instant()))
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
         HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 == 2) {
+        int status = r.statusCode();
+        if (status / 100 == 2) {
           batches.incrementAndGet();
           lastError = null;
           return Result.DELIVERED;
         }
-        lastError = "server answered " + r.statusCode() + ": " + r.body();
-        if (r.statusCode() / 100 == 4 && r.statusCode() != 408 && r.statusCode() != 429) {
-          failed.incrementAndGet(); // bad token, format or size: retrying will not help
+        lastError = "server answered " + status + ": " + shorten(r.body());
+        if (status / 100 == 4 && status != 408 && status != 429) {
+          failed.incrementAndGet(); // bad token, format or size: sending it again will not help
+          refusedBatches.incrementAndGet();
           return Result.REFUSED;
         }
+        retryAfter = Backoff.retryAfterMillis(r.headers().firstValue("Retry-After").orElse(null),
+            clock.instant());
       } catch (IOException e) {
         lastError = "cannot reach " + settings.server() + ": " + e.getMessage();
       } catch (InterruptedException e) {
@@ -159,12 +189,15 @@ public final class Shipper implements AutoCloseable {
         return Result.GAVE_UP; // closing while the server is away: do not hang
       }
       try {
-        Thread.sleep(backoff);
+        Thread.sleep(backoff.nextDelayMillis(retryAfter));
       } catch (InterruptedException e) {
         return Result.GAVE_UP;
       }
-      backoff = Math.min(backoff * 2, 30_000);
     }
+  }
+
+  private static String shorten(String s) {
+    return s == null ? "" : s.length() <= 300 ? s : s.substring(0, 297) + "...";
   }
 
   /** The batch as gzip-compressed JSON (docs/wire-format.md). */
@@ -172,8 +205,9 @@ public final class Shipper implements AutoCloseable {
     StringBuilder sb = new StringBuilder(256 + batch.size() * 400);
     sb.append("{\"version\":").append(WIRE_VERSION)
         .append(",\"agent\":").append(agentJson)
+        .append(",\"run\":\"").append(run).append('"')
         .append(",\"sequence\":").append(++sequence)
-        .append(",\"sentAt\":\"").append(TransactionJson.instant(Instant.now())).append('"')
+        .append(",\"sentAt\":\"").append(TransactionJson.instant(clock.instant())).append('"')
         .append(",\"transactions\":[");
     for (int i = 0; i < batch.size(); i++) {
       if (i > 0) {

@@ -41,18 +41,36 @@ class GraphController {
     return VizceralFormat.of(graph(window, at, group));
   }
 
+  /** The earliest and latest instants a request may name: no arithmetic on them can overflow. */
+  static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+  static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
   static Instant instant(String name, String text) {
+    Instant at;
     try {
-      return Instant.parse(text.trim());
+      at = Instant.parse(text.trim());
     } catch (DateTimeParseException e) {
       throw new ApiException(HttpStatus.BAD_REQUEST, name + " must be an ISO-8601 instant such"
-          + " as 2026-11-21T10:15:00Z, got '" + text + "'");
+          + " as 2026-11-21T10:15:00Z, got '" + shorten(text) + "'");
     }
+    if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+      throw new ApiException(HttpStatus.BAD_REQUEST, name + " must be between 1970 and 9999, got '"
+          + shorten(text) + "'");
+    }
+    return at;
+  }
+
+  /** A parameter as quoted back in an error message: not more than 100 characters. */
+  static String shorten(String text) {
+    return text.length() <= 100 ? text : text.substring(0, 97) + "...";
   }
 
   static Duration duration(String text) {
     String s = text.trim().toLowerCase(java.util.Locale.ROOT);
     try {
+      if (s.isEmpty() || s.startsWith("-") || s.startsWith("+")) {
+        throw new NumberFormatException(s);
+      }
       if (s.endsWith("ms")) {
         return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
       }
@@ -71,6 +89,7 @@ class GraphController {
       // the message below
     }
     throw new ApiException(HttpStatus.BAD_REQUEST,
-        "window must be a positive duration up to 31d such as 30s, 5m or 1h, got '" + text + "'");
+        "window must be a positive duration up to 31d such as 30s, 5m or 1h, got '"
+            + shorten(text) + "'");
   }
 }

@@ -45,7 +45,7 @@ class TransactionsController {
       q = new TransactionQuery(client, server,
           protocol == null ? null : Protocol.fromWireName(protocol),
           outcome == null ? null : outcome(outcome),
-          minDuration == null ? null : GraphController.duration(minDuration).toNanos() / 1000,
+          minDuration == null ? null : minDuration(minDuration),
           instant("from", from), instant("to", to), limit, slowest(order));
     } catch (IllegalArgumentException e) {
       throw new ApiException(HttpStatus.BAD_REQUEST, e.getMessage());
@@ -54,12 +54,21 @@ class TransactionsController {
     return Map.of("count", found.size(), "transactions", found);
   }
 
+  private static long minDuration(String text) {
+    try {
+      return GraphController.duration(text).toNanos() / 1000;
+    } catch (ApiException e) {
+      throw new IllegalArgumentException("minDuration must be a positive duration up to 31d "
+          + "such as 250ms or 2s, got '" + GraphController.shorten(text) + "'");
+    }
+  }
+
   private static boolean slowest(String order) {
     return switch (order.trim().toLowerCase(java.util.Locale.ROOT)) {
       case "newest" -> false;
       case "slowest" -> true;
       default -> throw new IllegalArgumentException("order must be newest or slowest, got '"
-          + order + "'");
+          + GraphController.shorten(order) + "'");
     };
   }
 
@@ -67,19 +76,12 @@ class TransactionsController {
     try {
       return Outcome.fromWireName(s);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("outcome must be ok, warning or error, got '" + s + "'");
+      throw new IllegalArgumentException("outcome must be ok, warning or error, got '"
+          + GraphController.shorten(s) + "'");
     }
   }
 
   private static Instant instant(String name, String v) {
-    if (v == null) {
-      return null;
-    }
-    try {
-      return Instant.parse(v);
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(name + " must be an ISO-8601 instant such as "
-          + "2026-11-21T10:15:00Z, got '" + v + "'");
-    }
+    return v == null ? null : GraphController.instant(name, v);
   }
 }

@@ -11,10 +11,17 @@ import java.util.function.Function;
 /**
  * The service graph over a window: nodes (services, with their containers) and edges (client service
  * to server service per protocol), each with its rate, counts per outcome and exact latency
- * percentiles in microseconds, and the notices that concern them.
+ * percentiles in microseconds, and the notices that concern them. {@code overflow}, when not null,
+ * says that names went past the server's limits and are counted under
+ * {@value GraphAggregator#OTHER}.
  */
 public record Graph(Instant from, Instant to, List<Node> nodes, List<Edge> edges,
-    List<Notice> notices) {
+    List<Notice> notices, GraphAggregator.Overflow overflow) {
+
+  public Graph(Instant from, Instant to, List<Node> nodes, List<Edge> edges,
+      List<Notice> notices) {
+    this(from, to, nodes, edges, notices, null);
+  }
 
   public static final String SERVICE = "service";
   public static final String EXTERNAL = "external";
@@ -75,11 +82,16 @@ public record Graph(Instant from, Instant to, List<Node> nodes, List<Edge> edges
   /** The same graph with each node's group filled in. */
   public Graph withGroups(Function<String, String> groupOf) {
     return new Graph(from, to, nodes.stream().map(n -> n.group() != null ? n
-        : n.withGroup(groupOf.apply(n.name()))).toList(), edges, notices);
+        : n.withGroup(groupOf.apply(n.name()))).toList(), edges, notices, overflow);
   }
 
   public Graph withNotices(List<Notice> list) {
-    return new Graph(from, to, nodes, edges, list);
+    return new Graph(from, to, nodes, edges, list, overflow);
+  }
+
+  /** The same graph, saying what went past the limits (null when nothing did). */
+  public Graph withOverflow(GraphAggregator.Overflow o) {
+    return new Graph(from, to, nodes, edges, notices, o != null && o.any() ? o : null);
   }
 
   /** Only the nodes of {@code group}, the edges that touch them and the nodes at their other ends. */
@@ -99,6 +111,6 @@ public record Graph(Instant from, Instant to, List<Node> nodes, List<Edge> edges
     });
     return new Graph(from, to, nodes.stream().filter(n -> keep.contains(n.name())).toList(), es,
         notices.stream().filter(n -> keep.contains(n.service()) || keep.contains(n.client())
-            || keep.contains(n.server())).toList());
+            || keep.contains(n.server())).toList(), overflow);
   }
 }

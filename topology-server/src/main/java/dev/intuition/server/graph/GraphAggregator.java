@@ -51,17 +51,70 @@ public final class GraphAggregator {
    * @param recentWindow covered by 10-second buckets
    * @param fadeAfter how long an edge or node stays in the live graph after its last call
    * @param minuteGrace how long after its end a minute waits for late batches before it is stored
+   * @param maxServices distinct service names (nodes) kept; calls of further ones are counted under
+   *     {@value #OTHER}
+   * @param maxEdges distinct edges kept; calls on further ones are counted on the edge
+   *     {@value #OTHER} to {@value #OTHER}
+   * @param maxContainersPerService containers told apart per service; further ones are counted as
+   *     the container {@value #OTHER}
    */
   public record Settings(Duration liveWindow, Duration recentWindow, Duration fadeAfter,
-      Duration minuteGrace) {
+      Duration minuteGrace, int maxServices, int maxEdges, int maxContainersPerService) {
     public static final Settings DEFAULT = new Settings(Duration.ofMinutes(5), Duration.ofHours(1),
-        Duration.ofMinutes(2), Duration.ofSeconds(30));
+        Duration.ofMinutes(2), Duration.ofSeconds(30), 2_000, 5_000, 100);
 
     public Settings {
       if (liveWindow.toSeconds() < 1 || recentWindow.toSeconds() < 10) {
         throw new IllegalArgumentException("the live window must be at least 1 s and the recent "
             + "window at least 10 s");
       }
+      if (maxServices < 1 || maxEdges < 1 || maxContainersPerService < 1) {
+        throw new IllegalArgumentException("the limits on services, edges and containers must be "
+            + "positive");
+      }
+    }
+
+    /** The default limits. */
+    public Settings(Duration liveWindow, Duration recentWindow, Duration fadeAfter,
+        Duration minuteGrace) {
+      this(liveWindow, recentWindow, fadeAfter, minuteGrace, 2_000, 5_000, 100);
+    }
+  }
+
+  /** The name under which what goes past a limit is counted: a node, an edge's ends, a container. */
+  public static final String OTHER = "(other)";
+
+  /**
+   * Distinct keys seen recently, at most {@code max}: a key past the limit is refused (and counted)
+   * until older ones are forgotten, {@link #expire} after their last call.
+   */
+  private static final class Budget<K> {
+    final int max;
+    final Map<K, Long> lastSeen = new HashMap<>();
+    long overflow;
+
+    Budget(int max) {
+      this.max = max;
+    }
+
+    boolean admit(K key, long micros) {
+      Long seen = lastSeen.get(key);
+      if (seen != null) {
+        if (micros > seen) {
+          lastSeen.put(key, micros);
+        }
+        return true;
+      }
+      if (lastSeen.size() >= max) {
+        overflow++;
+        return false;
+      }
+      lastSeen.put(key, micros);
+      return true;
+    }
+
+    void expire(long before) {
+      lastSeen.values().removeIf(seen -> seen < before);
     }
   }
 
@@ -95,9 +148,15 @@ public final class GraphAggregator {
       }
     }
 
-    /** False when the transaction is older than everything kept. */
-    boolean add(long micros, EdgeKey edge, NodeKey node, Transaction t) {
+    /**
+     * False when the transaction is older than what the ring keeps as of {@code now}: it is not
+     * placed, so it never evicts a bucket that is still in the window.
+     */
+    boolean add(long micros, long now, EdgeKey edge, NodeKey node, Transaction t) {
       long start = Math.floorDiv(micros, width) * width;
+      if (!covers(start, now)) {
+        return false;
+      }
       Bucket b = ring[(int) Math.floorMod(start / width, (long) ring.length)];
       if (b.start != start) {
         if (b.start > start) {
@@ -157,6 +216,10 @@ public final class GraphAggregator {
   private final TreeMap<Long, Bucket> pendingMinutes = new TreeMap<>();
   /** The last call of each edge still within the fade-out; a node's is its edges' latest. */
   private final Map<EdgeKey, Long> edgeLastSeen = new HashMap<>();
+  private final Budget<String> serviceBudget;
+  private final Budget<EdgeKey> edgeBudget;
+  private final Map<String, Budget<String>> containerBudgets = new HashMap<>();
+  private long containersOverflowed;
   private long late;
   private long added;
   private long minutesStored;
@@ -170,6 +233,8 @@ public final class GraphAggregator {
     this.history = history;
     this.live = new Tier(SECOND, (int) settings.liveWindow().toSeconds());
     this.recent = new Tier(10 * SECOND, (int) (settings.recentWindow().toSeconds() / 10));
+    this.serviceBudget = new Budget<>(settings.maxServices());
+    this.edgeBudget = new Budget<>(settings.maxEdges());
   }
 
   /** A live window of {@code buckets} seconds and the default recent window, no history. */
@@ -178,20 +243,56 @@ public final class GraphAggregator {
         Settings.DEFAULT.fadeAfter(), Settings.DEFAULT.minuteGrace()), null);
   }
 
-  public synchronized void add(Transaction t) {
+  public void add(Transaction t) {
+    addAll(List.of(t));
+  }
+
+  /**
+   * Counts calls into every tier that still covers their time, as of the clock's now. A call that
+   * ends after now (an agent's clock a little ahead: the ingest refuses what is far ahead) is counted
+   * at now, so that it takes no bucket of the future, which the ring would have to evict the past for.
+   * Names past the limits are counted under {@value #OTHER}.
+   */
+  public void addAll(List<Transaction> transactions) {
+    if (transactions.isEmpty()) {
+      return;
+    }
+    long now = micros(clock.instant());
+    synchronized (this) {
+      for (Transaction t : transactions) {
+        addAt(t, now);
+      }
+    }
+  }
+
+  private void addAt(Transaction t, long now) {
     Instant at = t.end() != null ? t.end() : t.start();
     if (at == null) {
       return;
     }
-    long micros = micros(at);
-    String client = EndpointNames.client(t);
-    String server = EndpointNames.server(t);
-    EdgeKey edge = new EdgeKey(client, server, t.protocol(), t.serverService() == null);
-    NodeKey node = new NodeKey(server, t.serverContainer());
-    if (!live.add(micros, edge, node, t)) {
+    long micros = Math.min(micros(at), now);
+    String client = admitted(EndpointNames.client(t), micros);
+    String server = admitted(EndpointNames.server(t), micros);
+    EdgeKey edge = new EdgeKey(client, server, t.protocol(),
+        t.serverService() == null && !OTHER.equals(server));
+    if (!edgeBudget.admit(edge, micros)) {
+      edge = new EdgeKey(OTHER, OTHER, t.protocol(), false);
+      edgeBudget.lastSeen.merge(edge, micros, Math::max); // one per protocol, past the limit
+    }
+    String container = t.serverContainer();
+    if (container != null) {
+      Budget<String> containers = containerBudgets.computeIfAbsent(edge.server(),
+          k -> new Budget<>(settings.maxContainersPerService()));
+      if (!containers.admit(container, micros)) {
+        container = OTHER;
+        containersOverflowed++;
+      }
+    }
+    NodeKey node = new NodeKey(edge.server(), container);
+    if (!live.add(micros, now, edge, node, t)) {
       late++;
     }
-    recent.add(micros, edge, node, t);
+    recent.add(micros, now, edge, node, t);
     long minute = Math.floorDiv(micros, MINUTE) * MINUTE;
     pendingMinutes.computeIfAbsent(minute, k -> new Bucket()).add(edge, node, t);
     if (pendingMinutes.size() > MAX_PENDING_MINUTES) {
@@ -199,6 +300,11 @@ public final class GraphAggregator {
     }
     edgeLastSeen.merge(edge, micros, Math::max);
     added++;
+  }
+
+  /** The name itself, or {@value #OTHER} past the limit on services. */
+  private String admitted(String name, long micros) {
+    return EndpointNames.INTERNET.equals(name) || serviceBudget.admit(name, micros) ? name : OTHER;
   }
 
   /**
@@ -213,6 +319,12 @@ public final class GraphAggregator {
     }
     long fade = now - settings.fadeAfter().toNanos() / 1000;
     edgeLastSeen.values().removeIf(seen -> seen < fade);
+    // Names are forgotten once no ring holds them any more: then new ones may take their places.
+    long forget = now - (settings.recentWindow().toNanos() + settings.fadeAfter().toNanos()) / 1000;
+    serviceBudget.expire(forget);
+    edgeBudget.expire(forget);
+    containerBudgets.values().forEach(b -> b.expire(forget));
+    containerBudgets.values().removeIf(b -> b.lastSeen.isEmpty());
   }
 
   /** Hands every pending minute to the history now (at shutdown, and in tests). */
@@ -489,6 +601,24 @@ public final class GraphAggregator {
   private static Instant instant(long micros) {
     return Instant.ofEpochSecond(Math.floorDiv(micros, SECOND),
         Math.floorMod(micros, SECOND) * 1000);
+  }
+
+  /**
+   * What went past the limits since start, in calls: those of services beyond {@code maxServices},
+   * on edges beyond {@code maxEdges}, of containers beyond {@code maxContainersPerService}; and the
+   * limits themselves, with the distinct services and edges held now.
+   */
+  public record Overflow(long services, long edges, long containers, int maxServices, int maxEdges,
+      int maxContainersPerService, int servicesHeld, int edgesHeld) {
+    public boolean any() {
+      return services > 0 || edges > 0 || containers > 0;
+    }
+  }
+
+  public synchronized Overflow overflow() {
+    return new Overflow(serviceBudget.overflow, edgeBudget.overflow, containersOverflowed,
+        settings.maxServices(), settings.maxEdges(), settings.maxContainersPerService(),
+        serviceBudget.lastSeen.size(), edgeBudget.lastSeen.size());
   }
 
   /** Transactions that arrived too late for the live buckets. */

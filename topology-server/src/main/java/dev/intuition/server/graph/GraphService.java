@@ -56,14 +56,16 @@ public final class GraphService implements AutoCloseable {
 
   /** The live graph of the last {@code window}, with fading elements and current notices. */
   public Graph live(Duration window) {
-    return aggregator.graph(window).withGroups(addresses::group).withNotices(notices.current());
+    return aggregator.graph(window).withGroups(addresses::group).withNotices(notices.current())
+        .withOverflow(aggregator.overflow());
   }
 
   /** The graph of {@code [from, to)}, with the notices raised in it. */
   public Graph range(Instant from, Instant to) {
     List<Notice> raised = notices.list(from, false, 1000).stream()
         .filter(n -> n.raisedAt().isBefore(to)).toList();
-    return aggregator.graph(from, to).withGroups(addresses::group).withNotices(raised);
+    return aggregator.graph(from, to).withGroups(addresses::group).withNotices(raised)
+        .withOverflow(aggregator.overflow());
   }
 
   public Clock clock() {
@@ -93,6 +95,7 @@ public final class GraphService implements AutoCloseable {
     addresses.expire();
     if (ticks % 5 == 0) {
       checkNotices();
+      checkLimits();
     }
     if (ticks % 600 == 0) {
       store.expire(clock.instant());
@@ -109,6 +112,37 @@ public final class GraphService implements AutoCloseable {
     Graph baseline = aggregator.graph(now.minus(NOTICE_WINDOW).minus(NOTICE_BASELINE),
         now.minus(NOTICE_WINDOW));
     notices.check(window, baseline);
+  }
+
+  private GraphAggregator.Overflow lastOverflow;
+
+  /** A notice while names go past the limits: what is counted under (other), and which setting. */
+  void checkLimits() {
+    GraphAggregator.Overflow o = aggregator.overflow();
+    GraphAggregator.Overflow before = lastOverflow;
+    lastOverflow = o;
+    limitNotice("services", o.services(), before == null ? 0 : before.services(),
+        String.format(java.util.Locale.ROOT, "More than %,d services: calls of further services "
+            + "are counted under %s (intuition.limits.max-services)", o.maxServices(),
+            GraphAggregator.OTHER));
+    limitNotice("edges", o.edges(), before == null ? 0 : before.edges(),
+        String.format(java.util.Locale.ROOT, "More than %,d edges: calls on further edges are "
+            + "counted on %s \u2192 %s (intuition.limits.max-edges)", o.maxEdges(),
+            GraphAggregator.OTHER, GraphAggregator.OTHER));
+    limitNotice("containers", o.containers(), before == null ? 0 : before.containers(),
+        String.format(java.util.Locale.ROOT, "A service has more than %,d containers: further "
+            + "ones are counted as %s (intuition.limits.max-containers-per-service)",
+            o.maxContainersPerService(), GraphAggregator.OTHER));
+  }
+
+  private void limitNotice(String what, long now, long before, String title) {
+    String key = "limit\u0000" + what;
+    if (now > before) {
+      notices.condition(key, "limit", dev.intuition.server.notice.Notice.WARNING, title,
+          now - before);
+    } else {
+      notices.clearCondition(key);
+    }
   }
 
   @Override

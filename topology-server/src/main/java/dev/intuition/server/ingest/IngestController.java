@@ -1,24 +1,17 @@
 package dev.intuition.server.ingest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.intuition.decoder.Transaction;
 import dev.intuition.server.TopologyServer.AgentToken;
 import dev.intuition.server.api.ApiException;
-import dev.intuition.server.graph.GraphAggregator;
-import dev.intuition.server.inventory.AddressBook;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
-import org.springframework.beans.factory.annotation.Value;
+import java.util.function.Supplier;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -26,218 +19,128 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /api/v1/ingest}: batches from agents and {@code intuition replay} (docs/wire-format.md).
- * A batch is taken whole or refused whole with a JSON error: 401 without the right token, 426 for a
- * wire version this server does not speak, 413 beyond the size limits (compressed and decompressed,
- * so that a small gzip bomb cannot exhaust memory), 400 for anything malformed. Refusing one batch
- * loses nothing else. Agents' inventories go to the {@link AddressBook}, which names the ends an agent
- * could not and drops client-side observations that the server side's agent also reports.
+ * The controller authenticates, reads the batch as a stream ({@link BatchReader}: checked whole, so
+ * that a bad batch is refused whole) and hands it to the {@link Ingester}. Answers: 202 taken (also
+ * for a batch that had been taken before: it is not applied again); 401 without the right token;
+ * 426 for a wire version this server does not speak; 413 beyond the size limits; 400 for anything
+ * malformed, naming the offending transaction; 503 with Retry-After while too many bytes of batches
+ * are in flight. Refusing one batch loses nothing else.
  */
 @RestController
 public class IngestController {
-  /** A batch as sent (docs/wire-format.md). */
-  record Batch(Integer version, Map<String, Object> agent, Long sequence, String sentAt,
-      List<Transaction> transactions, JsonNode inventory, JsonNode health) {}
-
   public static final int WIRE_VERSION = 1;
+  public static final String SENT_AT_HEADER = "X-Intuition-Sent-At";
 
-  private final GraphAggregator aggregator;
-  private final dev.intuition.server.storage.TransactionStore store;
+  private final Ingester ingester;
+  private final BatchReader reader;
+  private final InFlightBytes inFlight;
   private final AgentToken token;
-  private final long maxRequestBytes;
-  private final long maxBodyBytes;
-  private final AddressBook addresses;
-  private final ObjectMapper json = dev.intuition.server.Json.mapper();
-  private final AtomicLong duplicates = new AtomicLong();
-  private final AtomicLong batches = new AtomicLong();
-  private final AtomicLong transactions = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
 
-  private final dev.intuition.server.metrics.EdgeMetrics metrics;
-
-  IngestController(GraphAggregator aggregator, dev.intuition.server.storage.TransactionStore store,
-      AddressBook addresses, AgentToken token, dev.intuition.server.metrics.EdgeMetrics metrics,
-      io.micrometer.core.instrument.MeterRegistry registry,
-      @Value("${intuition.ingest.max-request-bytes:16777216}") long maxRequestBytes,
-      @Value("${intuition.ingest.max-body-bytes:67108864}") long maxBodyBytes) {
-    this.aggregator = aggregator;
-    this.store = store;
-    this.addresses = addresses;
+  IngestController(Ingester ingester, BatchReader reader, InFlightBytes inFlight,
+      AgentToken token, MeterRegistry registry) {
+    this.ingester = ingester;
+    this.reader = reader;
+    this.inFlight = inFlight;
     this.token = token;
-    this.metrics = metrics;
-    io.micrometer.core.instrument.FunctionCounter.builder("intuition.ingest.batches", batches,
-        AtomicLong::get).description("Batches accepted").register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder("intuition.ingest.transactions",
-        transactions, AtomicLong::get).description("Transactions accepted").register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder("intuition.ingest.refused", refused,
-        AtomicLong::get).description("Batches refused with a 4xx").register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder("intuition.ingest.duplicates",
-        duplicates, AtomicLong::get).description("Client-side observations dropped: the server"
-        + " side reports the same calls").register(registry);
-    this.maxRequestBytes = maxRequestBytes;
-    this.maxBodyBytes = maxBodyBytes;
+    counter(registry, "intuition.ingest.batches", "Batches applied", ingester.batches::get);
+    counter(registry, "intuition.ingest.transactions", "Transactions applied",
+        ingester.transactions::get);
+    counter(registry, "intuition.ingest.refused", "Batches refused with a 4xx", refused::get);
+    counter(registry, "intuition.ingest.overloaded", "Batches answered 503: too many bytes in"
+        + " flight", inFlight::refused);
+    counter(registry, "intuition.ingest.repeated", "Batches sent again after a lost answer,"
+        + " not applied twice", ingester.repeated::get);
+    counter(registry, "intuition.ingest.duplicates", "Client-side observations dropped: the"
+        + " server side reports the same calls", ingester.duplicates::get);
+    counter(registry, "intuition.ingest.future", "Calls dropped: ending too far after the"
+        + " server's now, even after correcting their agent's clock", ingester.future::get);
+    counter(registry, "intuition.ingest.expired", "Calls dropped: older than the retention",
+        ingester.expired::get);
+    counter(registry, "intuition.ingest.late", "Calls older than the live window: history only",
+        ingester.late::get);
+    counter(registry, "intuition.ingest.truncated", "Calls whose texts were cut to the limits",
+        ingester.truncated::get);
+    Gauge.builder("intuition.ingest.in.flight.bytes", inFlight::used)
+        .description("Decompressed bytes of batches being read or applied now").register(registry);
+  }
+
+  private static void counter(MeterRegistry registry, String name, String description,
+      Supplier<Long> value) {
+    FunctionCounter.builder(name, value, v -> v.get()).description(description)
+        .register(registry);
   }
 
   @PostMapping("/api/v1/ingest")
   ResponseEntity<Map<String, Object>> ingest(HttpServletRequest request) throws IOException {
-    try {
-      Batch batch = read(request);
-      if (batch.inventory() != null && batch.inventory().isObject()) {
-        Object id = batch.agent() == null ? null : batch.agent().get("id");
-        Object host = batch.agent() == null ? null : batch.agent().get("host");
-        addresses.update(id == null ? request.getRemoteAddr() : id.toString(),
-            host == null ? null : host.toString(), batch.inventory(), batch.health());
+    try (InFlightBytes.Lease lease = inFlight.lease()) {
+      String auth = request.getHeader("Authorization");
+      if (auth == null || !auth.startsWith("Bearer ") || !token.matches(auth.substring(7).trim())) {
+        throw new ApiException(HttpStatus.UNAUTHORIZED,
+            "missing or wrong token: send 'Authorization: Bearer <INTUITION_TOKEN>'");
       }
-      List<Transaction> kept = new ArrayList<>(batch.transactions().size());
-      int duplicated = 0;
-      for (Transaction t : batch.transactions()) {
-        if (addresses.seenByServerSide(t)) {
-          duplicated++; // the server side's agent reports the same call
-          continue;
-        }
-        Transaction resolved = addresses.resolve(t);
-        aggregator.add(resolved);
-        metrics.record(resolved);
-        kept.add(resolved);
+      String version = request.getHeader("X-Intuition-Wire-Version");
+      if (version != null && !version.trim().equals(Integer.toString(WIRE_VERSION))) {
+        throw BatchReader.unsupported(version);
       }
-      store.add(kept);
-      batches.incrementAndGet();
-      transactions.addAndGet(kept.size());
-      duplicates.addAndGet(duplicated);
-      return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("accepted",
-          batch.transactions().size(), "duplicates", duplicated,
-          "sequence", batch.sequence() == null ? 0 : batch.sequence()));
+      BatchReader.Batch batch = reader.read(request.getInputStream(),
+          request.getContentLengthLong(), request.getHeader("Content-Encoding"), lease);
+      String agent = batch.agentId() != null && !batch.agentId().isBlank() ? batch.agentId()
+          : request.getRemoteAddr();
+      Instant sentAt = BatchReader.instant(request.getHeader(SENT_AT_HEADER));
+      Ingester.Result r = ingester.apply(batch, agent, sentAt != null ? sentAt : batch.sentAt());
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("accepted", r.repeated() ? 0 : batch.transactions().size());
+      body.put("counted", r.accepted());
+      body.put("duplicates", r.duplicates());
+      body.put("sequence", batch.sequence());
+      body.put("repeated", r.repeated());
+      body.put("future", r.future());
+      body.put("expired", r.expired());
+      body.put("late", r.late());
+      body.put("truncated", r.truncated());
+      body.put("clockOffsetSeconds", r.clockOffsetSeconds());
+      return ResponseEntity.status(HttpStatus.ACCEPTED).body(body);
     } catch (ApiException e) {
-      refused.incrementAndGet();
+      if (e.status().is4xxClientError()) {
+        refused.incrementAndGet();
+      }
       throw e;
     }
   }
 
-  private Batch read(HttpServletRequest request) throws IOException {
-    String auth = request.getHeader("Authorization");
-    if (auth == null || !auth.startsWith("Bearer ") || !token.matches(auth.substring(7).trim())) {
-      throw new ApiException(HttpStatus.UNAUTHORIZED,
-          "missing or wrong token: send 'Authorization: Bearer <INTUITION_TOKEN>'");
-    }
-    String version = request.getHeader("X-Intuition-Wire-Version");
-    if (version != null && !version.trim().equals(Integer.toString(WIRE_VERSION))) {
-      throw new ApiException(HttpStatus.UPGRADE_REQUIRED, "wire version " + version
-          + " is not supported; this server speaks version " + WIRE_VERSION);
-    }
-    if (request.getContentLengthLong() > maxRequestBytes) {
-      throw tooLarge("request", maxRequestBytes);
-    }
-    InputStream in = new Limited(request.getInputStream(), maxRequestBytes, "request");
-    String encoding = request.getHeader("Content-Encoding");
-    if (encoding != null && encoding.equalsIgnoreCase("gzip")) {
-      try {
-        in = new Limited(new GZIPInputStream(in), maxBodyBytes, "decompressed body");
-      } catch (ZipException e) {
-        throw new ApiException(HttpStatus.BAD_REQUEST, "Content-Encoding is gzip but the body is"
-            + " not: " + e.getMessage());
-      }
-    } else if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
-      throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-          "Content-Encoding " + encoding + " is not supported (gzip or none)");
-    }
-    Batch batch;
-    try {
-      batch = json.readValue(in, Batch.class);
-    } catch (TooLarge e) {
-      throw tooLarge(e.what, e.limit);
-    } catch (ZipException e) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "the gzip body is corrupt: " + e.getMessage());
-    } catch (JsonProcessingException e) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "malformed batch: "
-          + e.getOriginalMessage());
-    }
-    if (batch == null) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "empty body: a batch is a JSON object");
-    }
-    if (batch.version() == null) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "the batch has no 'version'");
-    }
-    if (batch.version() != WIRE_VERSION) {
-      throw new ApiException(HttpStatus.UPGRADE_REQUIRED, "wire version " + batch.version()
-          + " is not supported; this server speaks version " + WIRE_VERSION);
-    }
-    if (batch.transactions() == null) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "the batch has no 'transactions' array");
-    }
-    for (int i = 0; i < batch.transactions().size(); i++) {
-      Transaction t = batch.transactions().get(i);
-      String missing = t == null ? "the whole transaction" : t.protocol() == null ? "protocol"
-          : t.client() == null ? "client" : t.server() == null ? "server"
-          : t.outcome() == null ? "outcome" : t.start() == null && t.end() == null
-          ? "start or end" : null;
-      if (missing != null) {
-        throw new ApiException(HttpStatus.BAD_REQUEST, "transaction " + i + " has no " + missing);
-      }
-    }
-    return batch;
-  }
-
-  private static ApiException tooLarge(String what, long limit) {
-    return new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "the " + what + " is larger than "
-        + limit + " bytes; send smaller batches");
-  }
-
   public long batches() {
-    return batches.get();
+    return ingester.batches.get();
   }
 
   public long transactions() {
-    return transactions.get();
+    return ingester.transactions.get();
   }
 
   /** Client-side observations dropped because the server side reports the same calls. */
   public long duplicates() {
-    return duplicates.get();
+    return ingester.duplicates.get();
   }
 
   public long refused() {
     return refused.get();
   }
 
-  /** Thrown by {@link Limited} when a stream goes past its limit. */
-  static final class TooLarge extends IOException {
-    final String what;
-    final long limit;
-
-    TooLarge(String what, long limit) {
-      super(what + " over " + limit + " bytes");
-      this.what = what;
-      this.limit = limit;
-    }
+  /** Batches sent again after a lost answer, recognised and not applied twice. */
+  public long repeated() {
+    return ingester.repeated.get();
   }
 
-  /** Reads at most {@code limit} bytes, then fails. */
-  static final class Limited extends FilterInputStream {
-    private final long limit;
-    private final String what;
-    private long read;
+  public Ingester ingester() {
+    return ingester;
+  }
 
-    Limited(InputStream in, long limit, String what) {
-      super(in);
-      this.limit = limit;
-      this.what = what;
-    }
+  /** The most decompressed bytes of batches that were ever in flight at once. */
+  public long peakInFlightBytes() {
+    return inFlight.peak();
+  }
 
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0 && ++read > limit) {
-        throw new TooLarge(what, limit);
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0 && (read += n) > limit) {
-        throw new TooLarge(what, limit);
-      }
-      return n;
-    }
+  public long overloaded() {
+    return inFlight.refused();
   }
 }

@@ -33,24 +33,49 @@ public final class AddressBook {
   private record Snapshot(Map<String, Member> addresses, Map<String, Member> virtualIps,
       Map<String, String> groups) {}
 
+  /**
+   * @param maxAgents agents whose inventories are kept; a new one past this is ignored (counted)
+   * @param maxAddressesPerAgent container addresses and virtual IPs taken from one inventory
+   * @param maxNameLength container, service and group names are cut to this
+   */
+  public record Limits(int maxAgents, int maxAddressesPerAgent, int maxNameLength) {
+    public static final Limits DEFAULT = new Limits(10_000, 65_536, 200);
+  }
+
+  /** An agent's health report is kept up to this size (as JSON text). */
+  static final int MAX_HEALTH_CHARS = 256 * 1024;
+
   private final Clock clock;
   private final Duration expiry;
+  private final Limits limits;
+  private long refused;
   private final Map<String, AgentInventory> agents = new HashMap<>();
   private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of());
 
   public AddressBook(Clock clock, Duration expiry) {
+    this(clock, expiry, Limits.DEFAULT);
+  }
+
+  public AddressBook(Clock clock, Duration expiry, Limits limits) {
     this.clock = clock;
     this.expiry = expiry;
+    this.limits = limits;
   }
 
   /** Takes an agent's {@code inventory} and {@code health} from a batch (docs/wire-format.md). */
   public synchronized void update(String agentId, String host, JsonNode inventory,
       JsonNode health) {
+    if (!agents.containsKey(agentId) && agents.size() >= limits.maxAgents()) {
+      refused++;
+      return;
+    }
+    int max = limits.maxAddressesPerAgent();
     Map<String, Member> addresses = new HashMap<>();
     for (JsonNode c : inventory.path("containers")) {
       Member m = new Member(text(c, "name"), text(c, "service"), text(c, "group"), agentId);
       for (JsonNode ip : c.path("addresses")) {
-        if (ip.isTextual() && !ip.asText().isEmpty()) {
+        if (ip.isTextual() && !ip.asText().isEmpty() && ip.asText().length() <= 45
+            && addresses.size() < max) {
           addresses.put(ip.asText(), m);
         }
       }
@@ -61,11 +86,19 @@ public final class AddressBook {
       for (JsonNode vip : s.path("virtualIps")) {
         String ip = vip.asText();
         int slash = ip.indexOf('/'); // Docker gives VIPs with their prefix length
-        vips.put(slash > 0 ? ip.substring(0, slash) : ip, m);
+        ip = slash > 0 ? ip.substring(0, slash) : ip;
+        if (!ip.isEmpty() && ip.length() <= 45 && vips.size() < max) {
+          vips.put(ip, m);
+        }
       }
     }
-    agents.put(agentId, new AgentInventory(agentId, host, clock.instant(), Map.copyOf(addresses),
-        Map.copyOf(vips), health));
+    if (health != null && health.toString().length() > MAX_HEALTH_CHARS) {
+      health = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+          .put("error", "the agent's health report was larger than " + MAX_HEALTH_CHARS
+              + " characters and was not kept");
+    }
+    agents.put(agentId, new AgentInventory(agentId, text(host), clock.instant(),
+        Map.copyOf(addresses), Map.copyOf(vips), health));
     rebuild();
   }
 
@@ -145,8 +178,21 @@ public final class AddressBook {
     return out;
   }
 
-  private static String text(JsonNode n, String field) {
+  /** Inventories ignored because {@code maxAgents} other agents were known. */
+  public synchronized long refused() {
+    return refused;
+  }
+
+  private String text(JsonNode n, String field) {
     JsonNode v = n.get(field);
-    return v == null || v.isNull() ? null : v.asText();
+    return v == null || v.isNull() || v.isContainerNode() ? null : text(v.asText());
+  }
+
+  private String text(String s) {
+    if (s == null) {
+      return null;
+    }
+    int max = limits.maxNameLength();
+    return s.length() <= max ? s : s.substring(0, max - 3) + "...";
   }
 }

@@ -3,6 +3,7 @@ package dev.intuition.server.metrics;
 import dev.intuition.decoder.Transaction;
 import dev.intuition.server.graph.EndpointNames;
 import dev.intuition.server.graph.Graph;
+import dev.intuition.server.graph.GraphAggregator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -16,8 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * server, protocol and outcome (errors are {@code outcome="error"}), counted at ingest; and
  * {@code intuition_edge_latency_seconds} by the same edge and {@code quantile} (0.5, 0.95, 0.99),
  * the exact percentiles of the last minute, refreshed by {@link #refresh}. Series are capped at
- * {@code maxEdges} edges: calls on further edges are counted under {@code server="_other"}, so a
- * scan of many addresses cannot grow the registry without bound.
+ * {@code maxEdges} edges: calls on further edges are counted under {@code client="(other)",
+ * server="(other)"}, so a scan of many addresses or names cannot grow the registry without bound.
+ * Per-agent gauges ({@link #agentGauge}) are capped at {@link #MAX_AGENT_SERIES} agents.
  */
 public final class EdgeMetrics {
   private record Key(String client, String server, String protocol, String outcome) {}
@@ -26,6 +28,8 @@ public final class EdgeMetrics {
   private final int maxEdges;
   private final ConcurrentHashMap<Key, Counter> counters = new ConcurrentHashMap<>();
   private final MultiGauge latency;
+  static final int MAX_AGENT_SERIES = 1000;
+  private final java.util.Set<String> agentSeries = ConcurrentHashMap.newKeySet();
 
   public EdgeMetrics(MeterRegistry registry, int maxEdges) {
     this.registry = registry;
@@ -41,7 +45,8 @@ public final class EdgeMetrics {
     Counter c = counters.get(key);
     if (c == null) {
       if (counters.size() >= maxEdges * 3) {
-        key = new Key(key.client(), "_other", key.protocol(), key.outcome());
+        key = new Key(GraphAggregator.OTHER, GraphAggregator.OTHER, key.protocol(),
+            key.outcome());
       }
       Key k = key;
       c = counters.computeIfAbsent(k, x -> Counter.builder("intuition.edge.requests")
@@ -51,6 +56,35 @@ public final class EdgeMetrics {
           .register(registry));
     }
     c.increment();
+  }
+
+  /**
+   * A series of one agent (its clock offset as a gauge; the calls kept out because of its clock as a
+   * counter), registered once per agent, name and tag; beyond {@link #MAX_AGENT_SERIES} agents none
+   * are added.
+   */
+  public void agentSeries(String agent, String host, String name, String description,
+      String tag, String tagValue, java.util.function.Supplier<Number> value, boolean counter) {
+    String key = agent + '\u0000' + name + '\u0000' + tagValue;
+    if (agentSeries.contains(key) || agentSeries.size() >= MAX_AGENT_SERIES * 4
+        || !agentSeries.add(key)) {
+      return;
+    }
+    Tags tags = Tags.of("agent", agent, "host", host == null ? agent : host);
+    if (tag != null) {
+      tags = tags.and(tag, tagValue);
+    }
+    java.util.function.ToDoubleFunction<java.util.function.Supplier<Number>> read = v -> {
+      Number n = v.get();
+      return n == null ? Double.NaN : n.doubleValue();
+    };
+    if (counter) {
+      io.micrometer.core.instrument.FunctionCounter.builder(name, value, read)
+          .description(description).tags(tags).register(registry);
+    } else {
+      io.micrometer.core.instrument.Gauge.builder(name, value, read).description(description)
+          .tags(tags).register(registry);
+    }
   }
 
   /** Publishes the latency percentiles of {@code lastMinute} (the live graph of the last 60 s). */

@@ -17,8 +17,11 @@ import java.util.Set;
  * edge whose error rate or p99 jumped against its baseline. {@link #check} compares the current window
  * (last minute) with the baseline (the ten minutes before it); conditions need {@code minCalls} calls
  * in the window (and in the baseline, for latency) so that a handful of calls raise nothing. During
- * the warm-up after start, every edge is new, so new edges raise no notice then. The last
- * {@code keep} notices are kept. Thread-safe.
+ * the warm-up after start, every edge is new, so new edges raise no notice then. Other parts of the
+ * server raise conditions of their own ({@link #condition}: an agent's clock, names past the limits).
+ * The last {@code keep} notices of each type are kept, so that a flood of one type (a scan that makes
+ * thousands of new edges) cannot push the others out; new edges are also limited to
+ * {@link #MAX_NEW_EDGES_PER_CHECK} a check. Thread-safe.
  */
 public final class NoticeDetector {
   /**
@@ -29,6 +32,7 @@ public final class NoticeDetector {
    * @param errorRate the error rate (0-1) that raises a warning when it is also at least twice the
    *     baseline's plus 2 points; a quarter of calls failing is danger
    * @param latencyFactor the p99 over the baseline's p99 that raises a warning (if also 20 ms more)
+   * @param keep notices kept per type
    */
   public record Settings(Duration warmUp, Duration showFor, Duration goneAfter, int minCalls,
       double errorRate, double latencyFactor, int keep) {
@@ -38,13 +42,27 @@ public final class NoticeDetector {
 
   private record EdgeId(String client, String server, String protocol) {}
 
+  /** New-edge notices raised in one check at most; the rest are counted in one notice. */
+  static final int MAX_NEW_EDGES_PER_CHECK = 20;
+  /** Edges remembered as known, at most (then the oldest knowledge is dropped). */
+  static final int MAX_KNOWN_EDGES = 100_000;
+
   private final Clock clock;
   private final Settings settings;
   private final Instant started;
-  private final Set<EdgeId> knownEdges = new HashSet<>();
+  private final Set<EdgeId> knownEdges = java.util.Collections.newSetFromMap(
+      new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<EdgeId, Boolean> eldest) {
+          return size() > MAX_KNOWN_EDGES;
+        }
+      });
   private final Map<String, Instant> servingServices = new HashMap<>();
   private final Map<String, Notice> conditions = new HashMap<>();
-  private final java.util.LinkedList<Notice> history = new java.util.LinkedList<>();
+  /** Every notice kept, by id (ids grow with time). */
+  private final java.util.TreeMap<Long, Notice> history = new java.util.TreeMap<>();
+  /** The ids kept per type, oldest first. */
+  private final Map<String, java.util.ArrayDeque<Long>> byType = new HashMap<>();
   private long nextId = 1;
 
   public NoticeDetector(Clock clock, Settings settings) {
@@ -62,11 +80,14 @@ public final class NoticeDetector {
     boolean warm = !now.isBefore(started.plus(settings.warmUp()));
     Map<EdgeId, Graph.Edge> before = new HashMap<>();
     baseline.edges().forEach(e -> before.put(id(e), e));
+    int newEdges = 0;
+    int unsaid = 0;
     for (Graph.Edge e : window.edges()) {
       EdgeId id = id(e);
-      if (e.calls().total() > 0 && knownEdges.size() < 1_000_000 && knownEdges.add(id) && warm
-          && !before.containsKey(id)) {
-        if (e.external()) {
+      if (e.calls().total() > 0 && knownEdges.add(id) && warm && !before.containsKey(id)) {
+        if (++newEdges > MAX_NEW_EDGES_PER_CHECK) {
+          unsaid++;
+        } else if (e.external()) {
           raise(new Notice(0, "new-external-dependency", Notice.WARNING, "New external dependency: "
               + e.client() + " calls " + e.server() + " (" + e.protocol() + ")", null, e.client(),
               e.server(), e.protocol(), now, now, null, null));
@@ -79,12 +100,18 @@ public final class NoticeDetector {
       errorRate(e, before.get(id), now);
       latency(e, before.get(id), now);
     }
+    if (unsaid > 0) {
+      raise(new Notice(0, "new-edge", Notice.INFO, String.format(Locale.ROOT,
+          "%,d more new call paths", unsaid), null, null, null, null, now, now, (double) unsaid,
+          null));
+    }
     // Conditions on edges that left the window clear.
     Set<String> present = new HashSet<>();
     window.edges().forEach(e -> present.add(key("error-rate", id(e))));
     window.edges().forEach(e -> present.add(key("latency", id(e))));
     for (String k : new ArrayList<>(conditions.keySet())) {
-      if (!present.contains(k)) {
+      if ((k.startsWith("error-rate\u0000") || k.startsWith("latency\u0000"))
+          && !present.contains(k)) {
         clear(k, now);
       }
     }
@@ -153,27 +180,56 @@ public final class NoticeDetector {
     }
   }
 
+  /**
+   * Raises a condition of another part of the server under {@code key}, or updates it when it is
+   * active already; it stays until {@link #clearCondition}.
+   */
+  public synchronized void condition(String key, String type, int severity, String title,
+      double value) {
+    Notice active = conditions.get(key);
+    if (active == null) {
+      conditions.put(key, raise(new Notice(0, type, severity, title, null, null, null, null,
+          clock.instant(), null, value, null)));
+    } else if (active.severity() != severity || !active.title().equals(title)) {
+      replace(key, active.updated(severity, title, value));
+    }
+  }
+
+  public synchronized void clearCondition(String key) {
+    clear(key, clock.instant());
+  }
+
   private Notice raise(Notice n) {
     Notice numbered = new Notice(nextId++, n.type(), n.severity(), n.title(), n.service(),
         n.client(), n.server(), n.protocol(), n.raisedAt(), n.clearedAt(), n.value(),
         n.baseline());
-    history.addLast(numbered);
-    while (history.size() > settings.keep()) {
-      history.removeFirst();
+    history.put(numbered.id(), numbered);
+    java.util.ArrayDeque<Long> ids = byType.computeIfAbsent(n.type(),
+        k -> new java.util.ArrayDeque<>());
+    ids.addLast(numbered.id());
+    // Past the limit the oldest of this type go, except active conditions (bounded by the edges).
+    var it = ids.iterator();
+    while (ids.size() > settings.keep() && it.hasNext()) {
+      Long id = it.next();
+      Notice old = history.get(id);
+      if (old == null || !old.active()) {
+        it.remove();
+        history.remove(id);
+      }
     }
     return numbered;
   }
 
   private void replace(String key, Notice updated) {
     conditions.put(key, updated);
-    history.replaceAll(n -> n.id() == updated.id() ? updated : n);
+    history.computeIfPresent(updated.id(), (id, old) -> updated);
   }
 
   private void clear(String key, Instant now) {
     Notice n = conditions.remove(key);
     if (n != null) {
       Notice cleared = n.cleared(now);
-      history.replaceAll(x -> x.id() == cleared.id() ? cleared : x);
+      history.computeIfPresent(cleared.id(), (id, old) -> cleared);
     }
   }
 
@@ -181,7 +237,7 @@ public final class NoticeDetector {
   public synchronized List<Notice> current() {
     Instant recent = clock.instant().minus(settings.showFor());
     List<Notice> out = new ArrayList<>();
-    for (Notice n : history) {
+    for (Notice n : history.values()) {
       boolean event = n.clearedAt() != null && n.clearedAt().equals(n.raisedAt());
       if (n.active() || (event && !n.raisedAt().isBefore(recent))) {
         out.add(n);
@@ -193,7 +249,7 @@ public final class NoticeDetector {
   /** Newest first: those raised at or after {@code since} (null for all), active ones only if asked. */
   public synchronized List<Notice> list(Instant since, boolean activeOnly, int limit) {
     List<Notice> out = new ArrayList<>();
-    var it = history.descendingIterator();
+    var it = history.descendingMap().values().iterator();
     while (it.hasNext() && out.size() < limit) {
       Notice n = it.next();
       if ((since == null || !n.raisedAt().isBefore(since)) && (!activeOnly || n.active())) {

@@ -10,11 +10,22 @@ import java.util.TreeMap;
 
 /**
  * The default store: the most recent {@code capacity} transactions in a ring, the oldest overwritten
- * first, and the per-minute graph statistics of the last {@code retention}, so memory is bounded
- * whatever the traffic. Queries scan from the newest. Thread-safe.
+ * first, and no more than {@code maxBytes} of them (an estimate of their heap size: long queries take
+ * more room), and the per-minute graph statistics of the last {@code retention}, so memory is bounded
+ * whatever the traffic. Queries scan from the newest. Everything is lost when the server stops
+ * (Elasticsearch keeps it). Thread-safe.
  */
 public final class InMemoryTransactionStore implements TransactionStore {
+  /** The default of {@code maxBytes}: 256 MiB. */
+  public static final long DEFAULT_MAX_BYTES = 256L << 20;
+
   private final Transaction[] ring;
+  private final int[] sizes;
+  private final long maxBytes;
+  private int newest = -1; // index of the newest transaction
+  private int count;
+  private long bytes;
+  private long evictedForBytes;
   private final Duration retention;
   private final TreeMap<Instant, List<Rollup>> rollups = new TreeMap<>();
   private long written;
@@ -27,32 +38,77 @@ public final class InMemoryTransactionStore implements TransactionStore {
   }
 
   public InMemoryTransactionStore(int capacity, Duration retention) {
+    this(capacity, retention, DEFAULT_MAX_BYTES);
+  }
+
+  public InMemoryTransactionStore(int capacity, Duration retention, long maxBytes) {
     if (capacity <= 0) {
       throw new IllegalArgumentException("capacity must be positive");
     }
     if (retention.isNegative() || retention.isZero()) {
       throw new IllegalArgumentException("retention must be positive");
     }
+    if (maxBytes < 1 << 20) {
+      throw new IllegalArgumentException("the store's byte limit must be at least 1 MiB");
+    }
     this.ring = new Transaction[capacity];
+    this.sizes = new int[capacity];
     this.retention = retention;
+    this.maxBytes = maxBytes;
   }
 
   @Override
   public synchronized void add(List<Transaction> batch) {
     for (Transaction t : batch) {
-      ring[(int) (written++ % ring.length)] = t;
+      int size = size(t);
+      while (count > 0 && (count == ring.length || bytes + size > maxBytes)) {
+        int oldest = index(count - 1);
+        if (count < ring.length) {
+          evictedForBytes++;
+        }
+        bytes -= sizes[oldest];
+        ring[oldest] = null;
+        count--;
+      }
+      newest = (newest + 1) % ring.length;
+      ring[newest] = t;
+      sizes[newest] = size;
+      bytes += size;
+      count++;
+      written++;
     }
+  }
+
+  /** The ring index of the transaction {@code age} places before the newest. */
+  private int index(long age) {
+    return (int) Math.floorMod(newest - age, (long) ring.length);
+  }
+
+  /** About what a transaction takes on the heap: the record, its objects and its texts. */
+  static int size(Transaction t) {
+    long n = 320 + text(t.method()) + text(t.resource()) + text(t.query()) + text(t.status())
+        + text(t.host()) + text(t.forwardedFor()) + text(t.params()) + text(t.clientContainer())
+        + text(t.serverContainer()) + text(t.clientService()) + text(t.serverService())
+        + text(t.observedAt());
+    for (String note : t.notes()) {
+      n += 8 + text(note);
+    }
+    return (int) Math.min(Integer.MAX_VALUE, n);
+  }
+
+  private static long text(String s) {
+    return s == null ? 0 : 48 + 2L * s.length(); // shared interned texts are counted as copies
   }
 
   @Override
   public synchronized List<Transaction> find(TransactionQuery query) {
-    long held = Math.min(written, ring.length);
+    long held = count;
     if (query.slowestFirst()) { // every match is a candidate: keep the slowest in a bounded heap
       java.util.Comparator<Transaction> order = query.order();
       java.util.PriorityQueue<Transaction> slowest = new java.util.PriorityQueue<>(
           Math.min(query.limit(), 1024), order.reversed());
       for (long i = 0; i < held; i++) {
-        Transaction t = ring[(int) ((written - 1 - i) % ring.length)];
+        Transaction t = ring[index(i)];
         Instant at = TransactionQuery.time(t);
         if (query.matches(t) && (at == null || !at.isBefore(cutoff))) {
           slowest.add(t);
@@ -67,7 +123,7 @@ public final class InMemoryTransactionStore implements TransactionStore {
     }
     List<Transaction> out = new ArrayList<>(Math.min(query.limit(), 256));
     for (long i = 0; i < held && out.size() < query.limit(); i++) {
-      Transaction t = ring[(int) ((written - 1 - i) % ring.length)];
+      Transaction t = ring[index(i)];
       Instant at = TransactionQuery.time(t);
       if (query.matches(t) && (at == null || !at.isBefore(cutoff))) {
         out.add(t);
@@ -120,8 +176,7 @@ public final class InMemoryTransactionStore implements TransactionStore {
 
   @Override
   public synchronized StoreStatus status() {
-    return new StoreStatus("memory", true, Math.min(written, ring.length), written, 0,
-        rollupsDropped, 0, null);
+    return new StoreStatus("memory", true, count, written, 0, rollupsDropped, 0, null);
   }
 
   @Override
@@ -129,6 +184,16 @@ public final class InMemoryTransactionStore implements TransactionStore {
 
   /** Transactions held now. */
   public synchronized long size() {
-    return Math.min(written, ring.length);
+    return count;
+  }
+
+  /** The estimated bytes of the transactions held now (at most {@code maxBytes}). */
+  public synchronized long bytes() {
+    return bytes;
+  }
+
+  /** Transactions evicted before their turn because the byte limit was reached. */
+  public synchronized long evictedForBytes() {
+    return evictedForBytes;
   }
 }

@@ -4,105 +4,126 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.intuition.server.graph.GraphService;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
-import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
  * WebSocket {@code /ws/graph}: on connect a {@code snapshot} of the live graph, then an
  * {@code update} every {@code intuition.stream.interval} (1 s), each the graph of the last
  * {@code intuition.stream.window} (60 s): {@code {"type":"snapshot","graph":{...}}}. One graph is
- * computed per tick and sent to every browser; a slow browser has its messages bounded and is dropped
- * rather than holding the others back.
+ * computed per tick and handed to every browser's {@link Viewer}, which sends without blocking the
+ * others; a viewer more than {@code intuition.stream.max-behind} (5) updates behind is closed with a
+ * reason. At most {@code intuition.stream.max-viewers} (1000) at once; more are closed with 1013 (try
+ * again later). The handshake is refused (403) to a page of another origin unless it is listed in
+ * {@code intuition.stream.allowed-origins}, so that a web page an operator happens to open cannot
+ * read the graph; clients that send no Origin (not browsers) are let in.
  */
 @Configuration
 @EnableWebSocket
 public class GraphStream extends TextWebSocketHandler implements WebSocketConfigurer {
+  private static final Logger log = LoggerFactory.getLogger(GraphStream.class);
+
   private final GraphService graphs;
   private final ObjectMapper json;
   private final Duration window;
-  private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
+  private final int maxBehind;
+  private final int maxViewers;
+  private final long sendTimeoutMillis;
+  private final List<String> allowedOrigins;
+  private final Map<String, Viewer> viewers = new ConcurrentHashMap<>();
+  private final AtomicLong dropped = new AtomicLong();
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("graph-stream").daemon().factory());
+  /** Closes viewers: a close may wait on a stuck connection, and must not hold up the others. */
+  private final ExecutorService closer = Executors.newThreadPerTaskExecutor(
+      Thread.ofVirtual().name("graph-stream-close-", 0).factory());
 
   GraphStream(GraphService graphs, ObjectMapper json,
       @Value("${intuition.stream.window:60s}") Duration window,
-      @Value("${intuition.stream.interval:1s}") Duration interval) {
+      @Value("${intuition.stream.interval:1s}") Duration interval,
+      @Value("${intuition.stream.max-behind:5}") int maxBehind,
+      @Value("${intuition.stream.max-viewers:1000}") int maxViewers,
+      @Value("${intuition.stream.allowed-origins:}") List<String> allowedOrigins) {
     this.graphs = graphs;
     this.json = json;
     this.window = window;
+    this.maxBehind = Math.max(1, maxBehind);
+    this.maxViewers = maxViewers;
     long millis = Math.max(100, interval.toMillis());
+    this.sendTimeoutMillis = millis * (this.maxBehind + 2) + 5_000;
+    this.allowedOrigins = allowedOrigins.stream().map(String::trim).filter(s -> !s.isEmpty())
+        .toList();
     ticker.scheduleAtFixedRate(this::tick, millis, millis, TimeUnit.MILLISECONDS);
   }
 
   @Override
   public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-    registry.addHandler(this, "/ws/graph").setAllowedOriginPatterns("*");
+    // Spring's origin check: same origin and requests without Origin pass, others only if listed.
+    registry.addHandler(this, "/ws/graph")
+        .setAllowedOriginPatterns(allowedOrigins.toArray(String[]::new));
   }
 
   @Override
   public void afterConnectionEstablished(WebSocketSession session) throws IOException {
-    // Bounded: at most 10 s of sending time and 4 MB queued for one browser, then it is closed.
-    WebSocketSession guarded = new ConcurrentWebSocketSessionDecorator(session, 10_000,
-        4 * 1024 * 1024);
-    send(guarded, "snapshot", message("snapshot"));
-    sessions.add(guarded);
+    if (viewers.size() >= maxViewers) {
+      dropped.incrementAndGet();
+      session.close(new CloseStatus(1013, "too many viewers (intuition.stream.max-viewers)"));
+      return;
+    }
+    Viewer viewer = new Viewer(session, maxBehind, sendTimeoutMillis, closer);
+    viewers.put(session.getId(), viewer);
+    viewer.offer(message("snapshot"));
   }
 
   @Override
   public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
-    sessions.removeIf(s -> s.getId().equals(session.getId()));
+    viewers.remove(session.getId());
+  }
+
+  @Override
+  public void handleTransportError(WebSocketSession session, Throwable exception) {
+    viewers.remove(session.getId());
   }
 
   public int sessions() {
-    return sessions.size();
+    return viewers.size();
   }
 
   private void tick() {
-    if (sessions.isEmpty()) {
+    if (viewers.isEmpty()) {
       return;
     }
     try {
       String update = message("update");
-      for (WebSocketSession s : sessions) {
-        send(s, "update", update);
+      for (Viewer v : viewers.values()) {
+        if (v.closed()) {
+          viewers.remove(v.id());
+        } else {
+          v.offer(update);
+        }
       }
-    } catch (RuntimeException | IOException e) {
-      // the next tick tries again; a broken session was removed by send
+    } catch (IOException | RuntimeException e) {
+      log.warn("graph stream tick failed: {}", e.toString());
     }
   }
 
   private String message(String type) throws IOException {
     return json.writeValueAsString(Map.of("type", type, "graph", graphs.live(window)));
-  }
-
-  private void send(WebSocketSession s, String type, String text) {
-    try {
-      if (s.isOpen()) {
-        s.sendMessage(new TextMessage(text));
-      } else {
-        sessions.remove(s);
-      }
-    } catch (IOException | RuntimeException e) {
-      sessions.remove(s);
-      try {
-        s.close(CloseStatus.SESSION_NOT_RELIABLE);
-      } catch (IOException ignored) {
-        // already gone
-      }
-    }
   }
 }
