@@ -13,6 +13,7 @@ async function get<T>(path: string, params: Record<string, string | number | nul
   for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== '') q.set(k, String(v));
   const url = `api/v1/${path}${q.toString() ? `?${q}` : ''}`;
   const response = await fetch(url, { headers: { accept: 'application/json' } });
+  if (response.status === 401) loggedOut();
   if (!response.ok) {
     let message = `${response.status} ${response.statusText}`;
     try {
@@ -24,6 +25,14 @@ async function get<T>(path: string, params: Record<string, string | number | nul
     throw new ApiError(response.status, message);
   }
   return response.json() as Promise<T>;
+}
+
+/**
+ * The server asks viewers to log in (viewer authentication is on and the session ended): reload, and
+ * the server answers the page with its login page, which comes back here afterwards.
+ */
+function loggedOut(): void {
+  window.location.reload();
 }
 
 export const api = {
@@ -89,6 +98,10 @@ export class GraphStream {
     };
     socket.onclose = () => {
       if (this.socket !== socket || this.closed) return;
+      // A refused handshake looks like any lost connection: ask the API whether a login is needed.
+      fetch('api/v1/info', { headers: { accept: 'application/json' } })
+        .then((r) => { if (r.status === 401) loggedOut(); })
+        .catch(() => { /* the server is away: reconnecting says so */ });
       this.attempt++;
       const delay = Math.min(15, 2 ** (this.attempt - 1));
       this.onStatus({ state: 'lost', retryInSeconds: delay, attempt: this.attempt });

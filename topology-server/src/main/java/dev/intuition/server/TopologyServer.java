@@ -174,6 +174,26 @@ public class TopologyServer {
     return new AgentToken(token);
   }
 
+  /**
+   * Viewer authentication (README: Security): off unless {@code intuition.viewer.token}
+   * (INTUITION_VIEWER_TOKEN) or {@code intuition.viewer.trusted-header} is set; the header is
+   * believed only from {@code intuition.viewer.trusted-proxies} (loopback by default).
+   */
+  @Bean
+  dev.intuition.server.security.ViewerAuth viewerAuth(AgentToken agents,
+      @Value("${intuition.viewer.token:${INTUITION_VIEWER_TOKEN:}}") String token,
+      @Value("${intuition.viewer.trusted-header:}") String header,
+      @Value("${intuition.viewer.trusted-proxies:127.0.0.1,::1}") java.util.List<String> proxies) {
+    var auth = new dev.intuition.server.security.ViewerAuth(token, agents.value(), header,
+        proxies);
+    System.out.println("intuition server: viewers " + (auth.enabled()
+        ? "must log in" + (auth.hasToken() ? " with the viewer token" : "")
+            + (header.isBlank() ? "" : (auth.hasToken() ? " or" : "") + " come through a proxy"
+                + " that sets " + header.trim())
+        : "need no login (set INTUITION_VIEWER_TOKEN to require one)"));
+    return auth;
+  }
+
   /** The shared secret of agents and server, compared in constant time. */
   public record AgentToken(String value) {
     public boolean matches(String presented) {

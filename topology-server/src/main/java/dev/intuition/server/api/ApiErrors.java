@@ -1,9 +1,6 @@
 package dev.intuition.server.api;
 
 import jakarta.servlet.http.HttpServletRequest;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -73,16 +70,6 @@ class ApiErrors extends ResponseEntityExceptionHandler {
 
   static ResponseEntity<Object> body(HttpStatus status, String message) {
     return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
-        .body(error(status.value(), status.getReasonPhrase(), message));
-  }
-
-  /** The error body every part of the server answers with. */
-  public static Map<String, Object> error(int status, String reason, String message) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("status", status);
-    m.put("error", reason);
-    m.put("message", message == null || message.isBlank() ? reason : message);
-    m.put("time", Instant.now().toString());
-    return m;
+        .body(ErrorBody.of(status.value(), status.getReasonPhrase(), message));
   }
 }

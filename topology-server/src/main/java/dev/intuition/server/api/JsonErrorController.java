@@ -27,6 +27,6 @@ class JsonErrorController implements ErrorController {
     String text = message instanceof String s && !s.isBlank() ? s
         : code == null ? "no such resource: " + request.getRequestURI() : reason;
     return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
-        .body(ApiErrors.error(status, reason, text));
+        .body(ErrorBody.of(status, reason, text));
   }
 }

@@ -24,9 +24,14 @@ public final class JsonErrorValve extends ErrorReportValve {
     if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
       return;
     }
+    String message = response.getMessage();
+    if (status == 505) { // a protocol version Tomcat does not speak: the client's request is wrong
+      status = 400;
+      response.setStatus(400);
+      message = "the request's HTTP version is not supported: send HTTP/1.1 or HTTP/1.0";
+    }
     HttpStatus known = HttpStatus.resolve(status);
     String reason = known == null ? "Error" : known.getReasonPhrase();
-    String message = response.getMessage();
     if (message == null || message.isBlank()) {
       message = switch (status) {
         case 400 -> "the request is malformed (its line, path or headers could not be read)";
@@ -41,7 +46,7 @@ public final class JsonErrorValve extends ErrorReportValve {
       response.setCharacterEncoding("UTF-8");
       Writer w = response.getReporter();
       if (w != null) {
-        w.write(JSON.writeValueAsString(ApiErrors.error(status, reason, message)));
+        w.write(JSON.writeValueAsString(ErrorBody.of(status, reason, message)));
         response.finishResponse();
       }
     } catch (IOException | IllegalStateException e) {

@@ -95,7 +95,6 @@ public final class GraphService implements AutoCloseable {
     addresses.expire();
     if (ticks % 5 == 0) {
       checkNotices();
-      checkLimits();
     }
     if (ticks % 600 == 0) {
       store.expire(clock.instant());
@@ -112,6 +111,7 @@ public final class GraphService implements AutoCloseable {
     Graph baseline = aggregator.graph(now.minus(NOTICE_WINDOW).minus(NOTICE_BASELINE),
         now.minus(NOTICE_WINDOW));
     notices.check(window, baseline);
+    checkLimits();
   }
 
   private GraphAggregator.Overflow lastOverflow;

@@ -65,8 +65,12 @@ public class IngestController {
         .description("Decompressed bytes of batches being read or applied now").register(registry);
   }
 
-  private static void counter(MeterRegistry registry, String name, String description,
+  /** What the counters read: Micrometer holds function counters' objects weakly. */
+  private final java.util.List<Supplier<Long>> counted = new java.util.ArrayList<>();
+
+  private void counter(MeterRegistry registry, String name, String description,
       Supplier<Long> value) {
+    counted.add(value);
     FunctionCounter.builder(name, value, v -> v.get()).description(description)
         .register(registry);
   }

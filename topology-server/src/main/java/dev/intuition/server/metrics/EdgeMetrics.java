@@ -30,6 +30,7 @@ public final class EdgeMetrics {
   private final MultiGauge latency;
   static final int MAX_AGENT_SERIES = 1000;
   private final java.util.Set<String> agentSeries = ConcurrentHashMap.newKeySet();
+  private final java.util.Queue<Object> counted = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   public EdgeMetrics(MeterRegistry registry, int maxEdges) {
     this.registry = registry;
@@ -79,11 +80,12 @@ public final class EdgeMetrics {
       return n == null ? Double.NaN : n.doubleValue();
     };
     if (counter) {
+      counted.add(value); // Micrometer holds a function counter's object weakly
       io.micrometer.core.instrument.FunctionCounter.builder(name, value, read)
           .description(description).tags(tags).register(registry);
     } else {
       io.micrometer.core.instrument.Gauge.builder(name, value, read).description(description)
-          .tags(tags).register(registry);
+          .tags(tags).strongReference(true).register(registry);
     }
   }
 
