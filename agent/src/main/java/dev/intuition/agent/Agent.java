@@ -8,7 +8,7 @@ import dev.intuition.agent.capture.NetworkNamespace;
 import dev.intuition.agent.docker.DockerDiscovery;
 import dev.intuition.agent.inventory.ContainerInfo;
 import dev.intuition.agent.inventory.Inventory;
-import dev.intuition.agent.tag.Tagger;
+import dev.intuition.agent.tag.PendingNames;
 import dev.intuition.decoder.Transaction;
 import dev.intuition.decoder.TransactionListener;
 import dev.intuition.decoder.link.LinkType;
@@ -29,7 +29,7 @@ import java.util.function.Predicate;
  * One per host: follows the containers that Docker runs and keeps exactly one capture per distinct
  * network namespace (containers that share one, through {@code network_mode: container:X} or
  * {@code service:X}, are captured once), started when a container appears and closed when it goes.
- * Every transaction is tagged with its containers and services ({@link Tagger}) before it leaves.
+ * Every transaction is tagged with its containers and services ({@link dev.intuition.agent.tag.Tagger}) before it leaves.
  */
 public final class Agent implements AutoCloseable {
   /** A capture and the container it is reported as (the namespace's owner). */
@@ -44,6 +44,10 @@ public final class Agent implements AutoCloseable {
       Thread.ofPlatform().name("capture-lifecycle").daemon().factory());
   private final boolean hostCapture;
   private volatile Inventory inventory = Inventory.EMPTY;
+  private final PendingNames pending;
+  private final java.util.concurrent.ScheduledExecutorService naming =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("naming-delay").daemon().factory());
   private NamespaceCapture host;
   private BundleWriter recorder;
 
@@ -57,6 +61,23 @@ public final class Agent implements AutoCloseable {
     this.out = out;
     this.hostCapture = hostCapture;
     this.discovery = new DockerDiscovery(dockerHost, watched, this::onInventory);
+    this.pending = new PendingNames(PendingNames.Settings.DEFAULT, new PendingNames.Sync() {
+      @Override
+      public long request() {
+        return discovery.requestSync();
+      }
+
+      @Override
+      public long done() {
+        return discovery.syncsDone();
+      }
+    }, () -> inventory, out, System::nanoTime);
+  }
+
+  /** Where discovery says that it lost or found Docker again (stderr by default). */
+  public Agent log(Consumer<String> log) {
+    discovery.log(log);
+    return this;
   }
 
   public Agent(String dockerHost, Predicate<ContainerInfo> watched, CaptureSettings settings,
@@ -84,7 +105,14 @@ public final class Agent implements AutoCloseable {
           .start();
     }
     discovery.start();
+    naming.scheduleWithFixedDelay(pending::release, 250, 250,
+        java.util.concurrent.TimeUnit.MILLISECONDS);
     return this;
+  }
+
+  /** Calls waiting for the inventory to name an end, and those that waited so far. */
+  public PendingNames pendingNames() {
+    return pending;
   }
 
   public Inventory inventory() {
@@ -111,6 +139,7 @@ public final class Agent implements AutoCloseable {
 
   private void onInventory(Inventory next) {
     inventory = next;
+    pending.release();
     if (recorder != null) {
       recorder.inventory(next);
     }
@@ -205,10 +234,7 @@ public final class Agent implements AutoCloseable {
   }
 
   private void emit(Transaction t, ContainerInfo observer) {
-    Transaction tagged = Tagger.tag(t, observer, inventory);
-    if (tagged != null) {
-      out.accept(tagged);
-    }
+    pending.offer(t, observer);
   }
 
   @Override
@@ -220,9 +246,16 @@ public final class Agent implements AutoCloseable {
       all = new ArrayList<>(captures.values());
       captures.clear();
     }
+    // All stop together (each reads what its kernel buffer still holds), then are closed.
+    all.forEach(r -> r.capture().stop());
+    if (host != null) {
+      host.stop();
+    }
     all.forEach(r -> r.capture().close());
     if (host != null) {
       host.close();
     }
+    naming.shutdownNow();
+    pending.flush();
   }
 }

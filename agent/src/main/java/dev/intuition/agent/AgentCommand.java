@@ -266,21 +266,29 @@ final class AgentCommand {
   /** The inventory as the wire format carries it (docs/wire-format.md). */
   static Map<String, Object> inventory(Inventory inv) {
     Map<String, Object> inventory = new LinkedHashMap<>();
-    inventory.put("containers", inv.containers().values().stream().map(c -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("id", c.id());
-      m.put("name", c.name());
-      m.put("image", c.image());
-      m.put("service", c.placement().service());
-      m.put("task", c.placement().task());
-      m.put("group", c.placement().group());
-      m.put("addresses", c.addresses());
-      m.put("networkMode", c.networkMode());
-      m.put("labels", c.labels());
-      return m;
-    }).toList());
+    List<Map<String, Object>> containers = new java.util.ArrayList<>();
+    inv.containers().values().forEach(c -> containers.add(container(c, false)));
+    inv.exited().values().forEach(c -> containers.add(container(c, true)));
+    inventory.put("containers", containers);
     inventory.put("services", inv.services());
     return inventory;
+  }
+
+  private static Map<String, Object> container(ContainerInfo c, boolean exited) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", c.id());
+    m.put("name", c.name());
+    m.put("image", c.image());
+    m.put("service", c.placement().service());
+    m.put("task", c.placement().task());
+    m.put("group", c.placement().group());
+    m.put("addresses", c.addresses());
+    m.put("networkMode", c.networkMode());
+    m.put("labels", c.labels());
+    if (exited) {
+      m.put("exited", true); // names its addresses for a while; no longer captured
+    }
+    return m;
   }
 
   private static String quote(String s) {

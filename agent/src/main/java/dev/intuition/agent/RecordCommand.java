@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code intuition record}: captures this host's containers for a while and writes a bundle (their
  * frames and the container metadata needed to name services), to analyse on another machine with
- * {@code decode} or {@code replay}. Ctrl-C stops early and still writes the bundle.
+ * {@code decode} or {@code replay}. Ctrl-C (or interrupting the thread that records) stops early and
+ * still writes the bundle. Progress goes to stderr every five seconds and whenever the number of
+ * captured namespaces changes.
  */
 final class RecordCommand {
   private static final Set<String> WITH_VALUE = Set.of("--duration", "--output", "--docker-host",
@@ -100,13 +102,28 @@ final class RecordCommand {
       Runtime.getRuntime().addShutdownHook(hook);
       long end = System.nanoTime() + duration.toNanos();
       long started = System.nanoTime();
-      while (System.nanoTime() < end && !interrupted.await(
-          Math.min(5_000_000_000L, Math.max(1, end - System.nanoTime())), TimeUnit.NANOSECONDS)) {
-        err.printf(Locale.ROOT, "recording: %d/%d s, %d namespaces, %,d packets, %.1f MB%s%n",
-            (System.nanoTime() - started) / 1_000_000_000L, duration.toSeconds(),
-            agent.capturing().size(), bundle.packets(), bundle.bytes() / 1e6,
-            agent.discoveryError() == null ? "" : " (" + agent.discoveryError() + ")");
+      long nextReport = started;
+      int namespaces = -1;
+      boolean stop = false;
+      while (!stop && System.nanoTime() < end) {
+        int now = agent.capturing().size();
+        if (now != namespaces || System.nanoTime() >= nextReport) {
+          namespaces = now;
+          nextReport = System.nanoTime() + 5_000_000_000L;
+          err.printf(Locale.ROOT, "recording: %d/%d s, %d namespaces, %,d packets, %.1f MB%s%n",
+              (System.nanoTime() - started) / 1_000_000_000L, duration.toSeconds(), now,
+              bundle.packets(), bundle.bytes() / 1e6,
+              agent.discoveryError() == null ? "" : " (" + agent.discoveryError() + ")");
+        }
+        try {
+          stop = interrupted.await(Math.min(200_000_000L, Math.max(1, end - System.nanoTime())),
+              TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          stop = true; // asked to stop: the bundle is still written
+          Thread.currentThread().interrupt();
+        }
       }
+      boolean wasInterrupted = Thread.interrupted(); // cleared while the bundle is written
       agent.close();
       bundle.finish(file, AgentCommand.hostname());
       err.printf(Locale.ROOT, "recorded %,d packets from %d namespaces into %s (%.1f MB)%n",
@@ -117,12 +134,12 @@ final class RecordCommand {
       } catch (IllegalStateException e) {
         // already shutting down (Ctrl-C)
       }
+      if (wasInterrupted) {
+        Thread.currentThread().interrupt();
+      }
       return 0;
     } catch (IOException e) {
       err.println("intuition record: " + e.getMessage());
-      return 1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
       return 1;
     }
   }

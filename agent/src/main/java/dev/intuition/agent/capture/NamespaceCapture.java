@@ -36,6 +36,8 @@ public final class NamespaceCapture implements AutoCloseable {
   private final Map<String, Map<DecoderStats.Counter, Long>> decoderStats =
       new ConcurrentHashMap<>();
   private volatile boolean running = true;
+  private final java.util.concurrent.atomic.AtomicBoolean stopping =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile String error;
   private Thread main;
 
@@ -151,14 +153,33 @@ public final class NamespaceCapture implements AutoCloseable {
     return new Health(name, packets, dropped, ifDropped, total, error);
   }
 
-  @Override
-  public void close() {
+  /** How long a closing capture keeps reading what the kernel still holds (at most). */
+  static final long DRAIN_MILLIS = 1000;
+
+  /**
+   * Tells the readers to stop, without waiting: each first reads what the kernel still buffers (until
+   * a quiet read timeout, at most {@link #DRAIN_MILLIS}), so that the last calls before a container
+   * stops, or a recording ends, are not lost. {@link #close} waits for them.
+   */
+  public void stop() {
+    if (!stopping.compareAndSet(false, true)) {
+      return; // stopping already: a second break would cut the readers' draining short
+    }
     running = false;
     List<Reader> all;
     synchronized (readers) {
       all = new ArrayList<>(readers);
     }
     all.forEach(r -> r.capture.stop());
+  }
+
+  @Override
+  public void close() {
+    stop();
+    List<Reader> all;
+    synchronized (readers) {
+      all = new ArrayList<>(readers);
+    }
     for (Reader r : all) {
       if (r.thread != null) {
         try {
@@ -216,6 +237,7 @@ public final class NamespaceCapture implements AutoCloseable {
             lastTick = now;
           }
         }
+        capture.drain(frames, DRAIN_MILLIS); // what arrived before the stop
       } catch (IOException | RuntimeException e) {
         error = device + ": " + e.getMessage();
       } finally {

@@ -49,7 +49,7 @@ public final class PacketCapture implements AutoCloseable {
       h = new PcapHandle.Builder(device)
           .snaplen(snaplen)
           .promiscuousMode(PromiscuousMode.NONPROMISCUOUS)
-          .timeoutMillis(250)
+          .timeoutMillis(READ_TIMEOUT_MILLIS)
           .bufferSize(bufferBytes)
           .immediateMode(false)
           .timestampPrecision(PcapHandle.TimestampPrecision.MICRO)
@@ -103,6 +103,46 @@ public final class PacketCapture implements AutoCloseable {
       throw new IOException("capture on " + device + " failed: " + e.getMessage(), e);
     }
   }
+
+  /**
+   * Delivers what the kernel still holds after {@link #stop}, without blocking: libpcap's read
+   * timeout does not fire on an idle interface (Linux TPACKET_V3 retires only blocks that hold
+   * packets), so a blocking read could wait forever. Reads until nothing more has come for longer
+   * than the kernel takes to hand over a partly filled block (the read timeout), or for
+   * {@code maxMillis} at most.
+   *
+   * @return the frames delivered
+   */
+  public int drain(FrameListener listener, long maxMillis) throws IOException {
+    try {
+      handle.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
+    } catch (PcapNativeException | NotOpenException e) {
+      return 0;
+    }
+    long start = System.nanoTime();
+    long lastFrame = start;
+    int total = 0;
+    while (System.nanoTime() - start < maxMillis * 1_000_000) {
+      int n = dispatch(listener);
+      if (n > 0) {
+        total += n;
+        lastFrame = System.nanoTime();
+      } else if (System.nanoTime() - lastFrame > (READ_TIMEOUT_MILLIS + 100) * 1_000_000L) {
+        break;
+      } else {
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    return total;
+  }
+
+  /** libpcap's read timeout, also how long the kernel keeps a partly filled block. */
+  static final int READ_TIMEOUT_MILLIS = 250;
 
   /** Makes a running {@link #dispatch} return now (from any thread). */
   public void stop() {

@@ -33,14 +33,33 @@ import java.util.function.Predicate;
 /**
  * Follows the Docker Engine API: lists the running containers, then their events (start, die, rename,
  * network connect and disconnect), and on a Swarm manager the services with their virtual IPs. Each
- * change produces a new {@link Inventory}. When dockerd goes away the stream breaks; discovery
- * reconnects with backoff and lists everything again, so nothing is missed. The only class that imports
+ * change produces a new {@link Inventory}. When dockerd goes away the stream breaks; discovery says
+ * so, reconnects with backoff (0.25 s doubling to 5 s, with jitter), says so again, and lists
+ * everything again, so nothing is missed. The event stream itself has no read timeout (a quiet host
+ * sends no events for hours); a listing every 30 s finds a daemon that stopped answering.
+ *
+ * <p>Containers are named even when they live only briefly: a container that exits keeps naming its
+ * addresses for {@link #EXITED_RETENTION} (its last calls are still being decoded), a container found
+ * already exited when its start event is handled is kept the same way, and {@link #requestSync} lets
+ * the agent ask for a quick listing when a call comes from an address nobody knows yet (a container
+ * that started a moment ago), answered within {@link #SYNC_INTERVAL}. The only class that imports
  * docker-java. The endpoint is DOCKER_HOST or the default socket.
  */
 public final class DockerDiscovery implements Closeable {
-  private static final Set<String> RELEVANT = Set.of("start", "die", "stop", "kill", "destroy",
-      "rename", "connect", "disconnect", "pause", "unpause", "update");
+  /**
+   * The events that may change what is captured or how it is named. A short-lived container is best
+   * caught early: it is inspected at each of attach, network connect and start, whichever finds it
+   * running with its addresses first (events are read in bursts, some time after they happen).
+   */
+  private static final Set<String> RELEVANT = Set.of("attach", "start", "die", "stop", "kill",
+      "destroy", "rename", "connect", "disconnect", "pause", "unpause", "update");
   private static final Duration RESYNC = Duration.ofSeconds(30);
+  /** How long an exited container still names its addresses. */
+  public static final Duration EXITED_RETENTION = Duration.ofMinutes(2);
+  /** Quick listings asked for by {@link #requestSync} are at most this frequent. */
+  static final Duration SYNC_INTERVAL = Duration.ofMillis(500);
+
+  private record Exited(ContainerInfo info, long atNanos) {}
 
   private final DefaultDockerClientConfig config;
   private volatile DockerClient client;
@@ -49,10 +68,18 @@ public final class DockerDiscovery implements Closeable {
   private final Predicate<ContainerInfo> watched;
   private final Consumer<Inventory> listener;
   private final Map<String, ContainerInfo> containers = new ConcurrentHashMap<>();
+  private final Map<String, Exited> exited = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong syncsRequested =
+      new java.util.concurrent.atomic.AtomicLong();
+  private volatile long syncsDone;
+  private volatile Consumer<String> log = System.err::println;
   private volatile List<SwarmService> services = List.of();
   private volatile boolean running = true;
   private volatile ResultCallback.Adapter<Event> events;
   private volatile String lastError;
+  private volatile long eventFailures;
+  private volatile String streamEnd;
+  private volatile String lastEventFailure;
   private Thread thread;
 
   /**
@@ -87,49 +114,143 @@ public final class DockerDiscovery implements Closeable {
     return this;
   }
 
+  /** Where discovery says that it lost or found Docker again (stderr by default). */
+  public DockerDiscovery log(Consumer<String> log) {
+    this.log = log;
+    return this;
+  }
+
+  /**
+   * Asks for a quick listing of the running containers (coalesced; at most every
+   * {@link #SYNC_INTERVAL}): returns the number that {@link #syncsDone} reaches once a listing that
+   * started after this call has been published.
+   */
+  public long requestSync() {
+    return syncsRequested.incrementAndGet();
+  }
+
+  /** Events that could not be followed (each put right by a listing), and the last of them. */
+  public String eventFailures() {
+    return eventFailures == 0 ? null : eventFailures + " (last: " + lastEventFailure + ")";
+  }
+
+  /** The requests answered so far: a listing published after them all. */
+  public long syncsDone() {
+    return syncsDone;
+  }
+
   private void run() {
-    long backoff = 500;
+    Backoff backoff = new Backoff();
+    long lostAt = 0;
+    boolean everConnected = false;
     while (running) {
       try {
         connect();
+        // Our own latch: docker-java's awaitCompletion(timeout) closes the stream when it returns,
+        // even on a timeout, so polling it ended the stream once per poll.
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
         ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
           @Override
           public void onNext(Event e) {
-            onEvent(e);
+            try {
+              onEvent(e);
+            } catch (RuntimeException failure) {
+              // One event that cannot be followed (a container gone between event and inspect, an
+              // odd attribute) must not end the stream: that would be a reconnection per event.
+              // The next listing puts right whatever it missed.
+              eventFailures++;
+              lastEventFailure = e.getAction() + " " + e.getId() + ": " + failure;
+              syncsRequested.incrementAndGet();
+            }
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            streamEnd = t.toString();
+            super.onError(t);
+            ended.countDown();
+          }
+
+          @Override
+          public void onComplete() {
+            streamEnd = "the daemon ended it";
+            super.onComplete();
+            ended.countDown();
           }
         };
         // Subscribe first, then list: an event between the two is not lost, just applied twice.
         eventsClient.eventsCmd().withEventTypeFilter(EventType.CONTAINER, EventType.NETWORK)
             .exec(callback);
         events = callback;
-        resync();
+        sync(true);
+        if (lostAt != 0) {
+          log.accept(String.format(java.util.Locale.ROOT,
+              "docker: reconnected to the Docker API at %s after %.1f s", endpoint,
+              (System.nanoTime() - lostAt) / 1e9));
+        } else if (everConnected) {
+          log.accept("docker: the Docker event stream at " + endpoint + " ended (" + streamEnd
+              + "); reconnected");
+        }
+        everConnected = true;
+        lostAt = 0;
         lastError = null;
-        backoff = 500;
+        backoff.reset();
         long nextResync = System.nanoTime() + RESYNC.toNanos();
+        long nextQuick = 0;
         while (running) {
-          if (callback.awaitCompletion(1, java.util.concurrent.TimeUnit.SECONDS)) {
-            throw new IOException("the Docker event stream ended");
+          if (ended.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            break; // the stream ended: reconnect at once, and find out below whether Docker is there
           }
-          if (System.nanoTime() > nextResync) {
-            resync(); // catches anything an event did not say (and Swarm service changes)
-            nextResync = System.nanoTime() + RESYNC.toNanos();
+          long now = System.nanoTime();
+          if (now > nextResync) {
+            sync(true); // catches anything an event did not say (and Swarm service changes)
+            nextResync = now + RESYNC.toNanos();
+          } else if (syncsRequested.get() > syncsDone && now >= nextQuick) {
+            sync(false);
+            nextQuick = now + SYNC_INTERVAL.toNanos();
           }
+          pruneExited(false);
+        }
+        closeEvents();
+        if (running) {
+          client.pingCmd().exec(); // the stream ended, but is Docker there? (throws if not)
         }
       } catch (Throwable e) { // whatever happens, discovery must go on: it is how the agent recovers
         if (!running) {
           break;
         }
-        lastError = "Docker API at " + endpoint + ": " + (e.getMessage() == null
-            ? e.getClass().getSimpleName() : e.getMessage());
+        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        lastError = "Docker API at " + endpoint + ": " + reason;
+        if (lostAt == 0) {
+          lostAt = System.nanoTime();
+          log.accept("docker: lost the Docker API at " + endpoint + " (" + reason
+              + "); retrying");
+        }
         try {
           closeEvents();
-          pruneExited();
+          pruneExited(true);
         } catch (RuntimeException cleanup) {
           lastError += " (and while cleaning up: " + cleanup + ")";
         }
-        sleep(backoff);
-        backoff = Math.min(backoff * 2, 10_000);
+        syncsDone = syncsRequested.get(); // nobody waits on a listing that cannot come
+        sleep(backoff.next());
       }
+    }
+  }
+
+  /** 0.25 s doubling to 5 s, half of it random, so that agents do not all come back at once. */
+  private static final class Backoff {
+    private final java.util.SplittableRandom random = new java.util.SplittableRandom();
+    private long next = 250;
+
+    long next() {
+      long delay = next;
+      next = Math.min(5_000, next * 2);
+      return delay / 2 + random.nextLong(delay / 2 + 1);
+    }
+
+    void reset() {
+      next = 250;
     }
   }
 
@@ -158,14 +279,33 @@ public final class DockerDiscovery implements Closeable {
   }
 
   /**
-   * While Docker cannot be asked, containers whose process is gone are dropped anyway (dockerd stopping
-   * takes its containers with it), so that their captures are released.
+   * Forgets exited containers after {@link #EXITED_RETENTION}; and while Docker cannot be asked
+   * ({@code dockerGone}), drops the running containers whose process is gone (dockerd stopping takes
+   * its containers with it), so that their captures are released.
    */
-  private void pruneExited() {
-    if (containers.values().removeIf(c -> !java.nio.file.Files.exists(
-        java.nio.file.Path.of("/proc/" + c.pid())))) {
+  private void pruneExited(boolean dockerGone) {
+    long oldest = System.nanoTime() - EXITED_RETENTION.toNanos();
+    boolean changed = exited.values().removeIf(x -> x.atNanos() < oldest);
+    if (dockerGone) {
+      for (ContainerInfo c : List.copyOf(containers.values())) {
+        if (!java.nio.file.Files.exists(java.nio.file.Path.of("/proc/" + c.pid()))) {
+          exit(c.id());
+          changed = true;
+        }
+      }
+    }
+    if (changed) {
       publish();
     }
+  }
+
+  /** A container stopped: no longer captured, but its addresses still name it for a while. */
+  private boolean exit(String id) {
+    ContainerInfo c = containers.remove(id);
+    if (c != null && !c.addresses().isEmpty()) {
+      exited.put(id, new Exited(c, System.nanoTime()));
+    }
+    return c != null;
   }
 
   private void onEvent(Event e) {
@@ -177,20 +317,23 @@ public final class DockerDiscovery implements Closeable {
       return;
     }
     String id = e.getType() == EventType.NETWORK && e.getActor() != null
+        && e.getActor().getAttributes() != null
         ? e.getActor().getAttributes().get("container") : e.getId();
     if (id == null) {
       return;
     }
     switch (action) {
       case "die", "stop", "kill", "destroy" -> {
-        if (containers.remove(id) != null) {
+        if (exit(id)) {
           publish();
         }
       }
       default -> {
-        refresh(id);
+        refresh(id, e.getActor() == null || e.getActor().getAttributes() == null ? Map.of()
+            : e.getActor().getAttributes());
         ContainerInfo c = containers.get(id);
-        if (c != null && c.labels().containsKey("com.docker.swarm.service.name")) {
+        if ("start".equals(action) && c != null
+            && c.labels().containsKey("com.docker.swarm.service.name")) {
           services = swarmServices(); // a task started: its service (and VIP) may be new
         }
         publish();
@@ -198,43 +341,76 @@ public final class DockerDiscovery implements Closeable {
     }
   }
 
-  private synchronized void resync() {
+  /**
+   * Lists the running containers and publishes what changed. A full listing inspects every one
+   * again; a quick one only those not known yet (a new container's start event may still be on its
+   * way). Either way the sync requests made before it started are answered when it is published.
+   */
+  private synchronized void sync(boolean full) {
+    long answering = syncsRequested.get();
     Map<String, ContainerInfo> fresh = new HashMap<>();
     for (Container c : client.listContainersCmd().exec()) {
-      ContainerInfo info = inspect(c.getId());
-      if (info != null) {
-        fresh.put(info.id(), info);
+      ContainerInfo known = full ? null : containers.get(c.getId());
+      if (known != null) {
+        fresh.put(known.id(), known);
+        continue;
+      }
+      Inspected info = inspect(c.getId(), Map.of());
+      if (info != null && info.running()) {
+        fresh.put(info.info().id(), info.info());
       }
     }
-    containers.keySet().retainAll(fresh.keySet());
+    for (String id : List.copyOf(containers.keySet())) {
+      if (!fresh.containsKey(id)) {
+        exit(id);
+      }
+    }
     containers.putAll(fresh);
-    services = swarmServices();
+    fresh.keySet().forEach(exited::remove);
+    if (full) {
+      services = swarmServices();
+    }
     publish();
+    syncsDone = Math.max(syncsDone, answering);
   }
 
-  private void refresh(String id) {
-    ContainerInfo info = inspect(id);
+  /**
+   * @param attributes the event's actor attributes (a start event carries the name and the labels),
+   *     used when the container is gone before it could be inspected
+   */
+  private void refresh(String id, Map<String, String> attributes) {
+    Inspected info = inspect(id, attributes);
     if (info == null) {
+      exit(id);
+    } else if (info.running()) {
+      containers.put(id, info.info());
+      exited.remove(id);
+    } else { // it lived only briefly: not captured, but named by its addresses if Docker still has them
       containers.remove(id);
-    } else {
-      containers.put(id, info);
+      if (!info.info().addresses().isEmpty()) {
+        exited.put(id, new Exited(info.info(), System.nanoTime()));
+      }
     }
   }
 
-  /** The container as the agent sees it, or null when it is not running or not watched. */
-  private ContainerInfo inspect(String id) {
+  /** A container as inspected, and whether it was running then. */
+  private record Inspected(ContainerInfo info, boolean running) {}
+
+  /**
+   * The container as the agent sees it, running or not; null when Docker no longer knows it or it is
+   * not watched.
+   */
+  private Inspected inspect(String id, Map<String, String> eventAttributes) {
     InspectContainerResponse r;
     try {
       r = client.inspectContainerCmd(id).exec();
     } catch (NotFoundException e) {
       return null;
     }
-    if (r.getState() == null || !Boolean.TRUE.equals(r.getState().getRunning())
-        || r.getState().getPidLong() == null || r.getState().getPidLong() <= 0) {
-      return null;
-    }
+    boolean isRunning = r.getState() != null && Boolean.TRUE.equals(r.getState().getRunning())
+        && r.getState().getPidLong() != null && r.getState().getPidLong() > 0;
     Map<String, String> labels = r.getConfig() == null || r.getConfig().getLabels() == null
-        ? Map.of() : r.getConfig().getLabels();
+        ? labelsOf(eventAttributes) : r.getConfig().getLabels();
     Map<String, String> addresses = new HashMap<>();
     String sandbox = null;
     if (r.getNetworkSettings() != null) {
@@ -248,15 +424,23 @@ public final class DockerDiscovery implements Closeable {
         });
       }
     }
-    int pid = r.getState().getPidLong().intValue();
+    int pid = isRunning ? r.getState().getPidLong().intValue() : 0;
     String namespace = sandbox != null && !sandbox.isEmpty() ? sandbox
         : "/proc/" + pid + "/ns/net";
-    String name = r.getName() == null ? id : r.getName().replaceFirst("^/", "");
+    String name = r.getName() != null ? r.getName().replaceFirst("^/", "")
+        : eventAttributes.getOrDefault("name", id);
     String mode = r.getHostConfig() == null ? null : r.getHostConfig().getNetworkMode();
     ContainerInfo info = new ContainerInfo(r.getId(), name,
         r.getConfig() == null ? null : r.getConfig().getImage(), labels, pid, namespace, addresses,
         mode, ServiceNaming.of(name, labels));
-    return watched.test(info) ? info : null;
+    return watched.test(info) ? new Inspected(info, isRunning) : null;
+  }
+
+  /** An event's actor attributes without the ones Docker adds beside the labels. */
+  private static Map<String, String> labelsOf(Map<String, String> attributes) {
+    Map<String, String> labels = new HashMap<>(attributes);
+    labels.keySet().removeAll(Set.of("name", "image", "exitCode", "container", "type"));
+    return labels;
   }
 
   /** On a manager node, the Swarm services and their virtual IPs; elsewhere nothing. */
@@ -293,7 +477,8 @@ public final class DockerDiscovery implements Closeable {
   }
 
   private void publish() {
-    listener.accept(Inventory.of(new ArrayList<>(containers.values()), services));
+    listener.accept(Inventory.of(new ArrayList<>(containers.values()), services,
+        exited.values().stream().map(Exited::info).toList()));
   }
 
   /** Closes the event stream and waits for its reading thread to end, so that none lingers. */

@@ -7,18 +7,37 @@ import java.util.Map;
 
 /**
  * What runs on this host and in the Swarm, as of one moment: an immutable snapshot, replaced whole when
- * discovery learns something, so that capture threads read it without locks.
+ * discovery learns something, so that capture threads read it without locks. Containers that exited
+ * a short while ago ({@code exited}) still name their addresses, since their last calls are still
+ * being decoded and reported (a container that lives 100 ms is named too), but are not captured; a
+ * running container's address wins over an exited one's, since addresses are reused.
  */
 public record Inventory(Map<String, ContainerInfo> containers, List<SwarmService> services,
-    Map<String, ContainerInfo> byAddress, Map<String, SwarmService> byVirtualIp) {
+    Map<String, ContainerInfo> byAddress, Map<String, SwarmService> byVirtualIp,
+    Map<String, ContainerInfo> exited) {
 
   public static final Inventory EMPTY = of(List.of(), List.of());
 
   public static Inventory of(Collection<ContainerInfo> containers, List<SwarmService> services) {
+    return of(containers, services, List.of());
+  }
+
+  public static Inventory of(Collection<ContainerInfo> containers, List<SwarmService> services,
+      Collection<ContainerInfo> exited) {
     Map<String, ContainerInfo> byId = new HashMap<>();
     Map<String, ContainerInfo> byAddress = new HashMap<>();
+    Map<String, ContainerInfo> exitedById = new HashMap<>();
+    for (ContainerInfo c : exited) {
+      exitedById.put(c.id(), c);
+      for (String ip : c.addresses().values()) {
+        if (ip != null && !ip.isEmpty()) {
+          byAddress.put(ip, c);
+        }
+      }
+    }
     for (ContainerInfo c : containers) {
       byId.put(c.id(), c);
+      exitedById.remove(c.id());
       for (String ip : c.addresses().values()) {
         if (ip != null && !ip.isEmpty()) {
           byAddress.put(ip, c);
@@ -32,7 +51,7 @@ public record Inventory(Map<String, ContainerInfo> containers, List<SwarmService
       }
     }
     return new Inventory(Map.copyOf(byId), List.copyOf(services), Map.copyOf(byAddress),
-        Map.copyOf(byVip));
+        Map.copyOf(byVip), Map.copyOf(exitedById));
   }
 
   public ContainerInfo container(String ip) {
@@ -41,5 +60,11 @@ public record Inventory(Map<String, ContainerInfo> containers, List<SwarmService
 
   public SwarmService service(String virtualIp) {
     return byVirtualIp.get(virtualIp);
+  }
+
+  /** Whether the container at {@code ip} is running (and so captured), not only recently exited. */
+  public boolean running(String ip) {
+    ContainerInfo c = byAddress.get(ip);
+    return c != null && containers.containsKey(c.id());
   }
 }

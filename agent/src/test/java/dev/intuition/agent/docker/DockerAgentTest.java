@@ -87,7 +87,7 @@ class DockerAgentTest {
       sh("docker", "run", "-d", "--name", "it-sidecar", "--network", "container:it-web", "--label",
           "intuition.test=1", "-v", "/usr:/usr:ro", IMAGE, "sleep", "3600");
       assertTrue(waitFor(() -> agent.inventory().containers().values().stream()
-          .anyMatch(c -> c.name().equals("it-sidecar")), 5_000));
+          .anyMatch(c -> c.name().equals("it-sidecar")), 30_000));
       Thread.sleep(500);
       assertEquals(List.of("it-db", "it-redis", "it-web"), agent.capturing());
       // A client started after the agent: 20 rounds of calls, some of which fail.
@@ -98,12 +98,14 @@ class DockerAgentTest {
           + " redis-cli -h redis SET greeting hello >/dev/null; redis-cli -h redis INCR greeting >/dev/null;"
           + " psql -h db -U postgres -c 'select 1' >/dev/null; psql -h db -U postgres -c 'select * from nope' >/dev/null 2>&1;"
           + " sleep 0.2; done; sleep 3600");
-      assertTrue(waitFor(() -> agent.capturing().contains("it-client"), 5_000),
-          "a new container is captured within 5 s: " + agent.capturing());
+      // Generous deadlines: on a busy machine things take longer, but they must all happen.
+      assertTrue(waitFor(() -> agent.capturing().contains("it-client"), 30_000),
+          "a new container is captured within seconds: " + agent.capturing());
       long captureDelayMillis = (System.nanoTime() - started) / 1_000_000;
-      assertTrue(waitFor(() -> count(seen, "shop_db", null) >= 40, 60_000),
+      assertTrue(waitFor(() -> count(seen, "shop_web", null) >= 60
+          && count(seen, "shop_redis", null) >= 40 && count(seen, "shop_db", null) >= 40, 120_000),
           "transactions: " + seen.size());
-      Thread.sleep(1500); // the last calls' packets
+      Thread.sleep(1000); // nothing more may come: each call is reported once
       System.out.println("it-client captured " + captureDelayMillis + " ms after docker run");
 
       Set<String> edges = seen.stream().map(t -> t.clientService() + " -> " + t.serverService()
@@ -124,10 +126,10 @@ class DockerAgentTest {
           .map(c -> c.placement().group()).collect(Collectors.toSet()));
 
       sh("docker", "rm", "-f", "it-client");
-      assertTrue(waitFor(() -> !agent.capturing().contains("it-client"), 5_000),
+      assertTrue(waitFor(() -> !agent.capturing().contains("it-client"), 30_000),
           "a stopped container's capture is released: " + agent.capturing());
       assertTrue(waitFor(() -> Thread.getAllStackTraces().keySet().stream()
-          .noneMatch(t -> t.getName().startsWith("capture-it-client")), 5_000));
+          .noneMatch(t -> t.getName().startsWith("capture-it-client")), 30_000));
     }
   }
 

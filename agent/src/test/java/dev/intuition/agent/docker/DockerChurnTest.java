@@ -74,10 +74,10 @@ class DockerChurnTest {
   private static void cycle(Agent agent, String name) throws Exception {
     sh("docker", "run", "-d", "--name", name, "--label", "intuition.test=1", "-v", "/usr:/usr:ro",
         DockerAgentTest.IMAGE, "sleep", "300");
-    assertTrue(waitFor(() -> agent.capturing().contains(name), 5_000),
-        name + " captured within 5 s: " + agent.capturing());
+    assertTrue(waitFor(() -> agent.capturing().contains(name), 30_000),
+        name + " captured: " + agent.capturing());
     sh("docker", "rm", "-f", name);
-    assertTrue(waitFor(() -> !agent.capturing().contains(name), 5_000),
+    assertTrue(waitFor(() -> !agent.capturing().contains(name), 30_000),
         name + " released: " + agent.capturing());
   }
 
@@ -88,7 +88,9 @@ class DockerChurnTest {
       for (int i = 0; i < 5; i++) {
         cycle(agent, "churn-warmup-" + i); // load classes, pools and connections first
       }
-      Thread.sleep(500);
+      // Settled: the warm-up's last capture has closed its threads.
+      assertTrue(waitFor(() -> names().stream().noneMatch(n -> n.startsWith("capture-churn")),
+          30_000), names()::toString);
       java.util.List<String> before = names();
       long threads = threads();
       long fds = fds();
@@ -97,7 +99,8 @@ class DockerChurnTest {
       for (int i = 0; i < CYCLES; i++) {
         cycle(agent, "churn-" + i);
       }
-      Thread.sleep(500);
+      // The last container's capture closes its threads (after reading what its buffer held).
+      waitFor(() -> before.equals(names()), 30_000);
       long seconds = (System.nanoTime() - started) / 1_000_000_000L;
       long heapAfter = heapAfterGc();
       System.out.printf("churn: %d cycles in %d s; threads %d -> %d, fds %d -> %d, heap %d KB -> %d"
@@ -105,6 +108,13 @@ class DockerChurnTest {
       assertEquals(before, names(), "threads");
       assertTrue(eventStreamReaders() <= 1, "one Docker event stream at most");
       // The event stream's own connection may be between two reconnections at either moment.
+      waitFor(() -> {
+        try {
+          return Math.abs(fds() - fds) <= 2;
+        } catch (Exception e) {
+          return false;
+        }
+      }, 10_000);
       assertTrue(Math.abs(fds() - fds) <= 2, "open file descriptors: " + fds + " -> " + fds());
       assertTrue(heapAfter < heap + 8 * 1024 * 1024, "heap after GC grew from " + heap + " to "
           + heapAfter);

@@ -36,22 +36,27 @@ class DockerReconnectTest {
 
   @Test
   void reconnectsWhenDockerdRestarts() throws Exception {
+    java.util.List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (Agent agent = new Agent(null, c -> c.name().startsWith("it-r"), CaptureSettings.defaults(),
-        t -> { }).start()) {
+        t -> { }).log(messages::add).start()) {
       sh("docker", "run", "-d", "--name", "it-r1", "--label", "intuition.test=1", "-v",
           "/usr:/usr:ro", IMAGE, "sleep", "3600");
-      assertTrue(waitFor(() -> agent.capturing().contains("it-r1"), 5_000));
+      assertTrue(waitFor(() -> agent.capturing().contains("it-r1"), 30_000));
       sh(script().toString(), "stop-daemon");
-      assertTrue(waitFor(() -> agent.discoveryError() != null, 10_000),
+      assertTrue(waitFor(() -> agent.discoveryError() != null, 30_000),
           "the agent notices that Docker is gone");
+      assertTrue(waitFor(() -> messages.stream().anyMatch(m -> m.startsWith(
+          "docker: lost the Docker API")), 5_000), "and says so: " + messages);
       sh(script().toString(), "up");
       sh("docker", "run", "-d", "--name", "it-r2", "--label", "intuition.test=1", "-v",
           "/usr:/usr:ro", IMAGE, "sleep", "3600");
-      assertTrue(waitFor(() -> agent.capturing().contains("it-r2"), 15_000),
+      assertTrue(waitFor(() -> agent.capturing().contains("it-r2"), 60_000),
           "after reconnecting, new containers are captured: " + agent.capturing() + " "
               + agent.discoveryError() + "\n" + discoveryStack());
       assertEquals(null, agent.discoveryError());
-      assertTrue(waitFor(() -> !agent.capturing().contains("it-r1"), 5_000),
+      assertTrue(messages.stream().anyMatch(m -> m.startsWith("docker: reconnected to the Docker"
+          + " API")), "says that it is back: " + messages);
+      assertTrue(waitFor(() -> !agent.capturing().contains("it-r1"), 30_000),
           "it-r1 stopped with dockerd: its capture is released: " + agent.capturing());
     }
   }

@@ -26,24 +26,31 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code intuition record} against real containers writes a bundle; {@code intuition decode} of that
  * bundle names the services as the live agent does; {@code intuition replay} sends the same
- * transactions to a server (here a stand-in endpoint: the topology server is another issue's).
+ * transactions to a server (here a stand-in endpoint that counts them). Nothing here depends on how
+ * fast the machine is: the client makes exactly ten rounds of calls once the recording captures both
+ * containers, the recording is stopped once the client says it is done, and stopping reads what the
+ * kernel still buffered, so the bundle holds exactly those twenty calls.
  */
 @Tag("docker")
 class RecordReplayTest {
+  static Path signals;
+
   @BeforeAll
   static void containers() throws Exception {
     Shell.requireRoot("a Docker daemon, setns and packet capture");
     sh(DockerAgentTest.script().toString(), "up");
+    signals = Files.createTempDirectory("rec-signals");
     sh("docker", "network", "create", "--label", "intuition.test=1", "rec-net");
     for (String[] c : List.of(
         new String[] {"web", "python3 -m http.server 8000 --directory /usr/share"},
-        new String[] {"client", "sleep 2; while true; do curl -s -o /dev/null http://web:8000/;"
-            + " curl -s -o /dev/null http://web:8000/missing; sleep 0.2; done"})) {
+        new String[] {"client", "while [ ! -e /sig/go ]; do sleep 0.1; done; for i in $(seq 1 10);"
+            + " do curl -s -o /dev/null http://web:8000/; curl -s -o /dev/null"
+            + " http://web:8000/missing; done; touch /sig/done; sleep 3600"})) {
       sh("docker", "run", "-d", "--name", "rec-" + c[0], "--network", "rec-net",
           "--network-alias", c[0], "--label", "intuition.test=1", "--label", "intuition.rec=1",
           "--label", "com.docker.compose.project=rec", "--label",
-          "com.docker.compose.service=" + c[0], "-v", "/usr:/usr:ro", DockerAgentTest.IMAGE,
-          "sh", "-c", c[1]);
+          "com.docker.compose.service=" + c[0], "-v", "/usr:/usr:ro", "-v", signals + ":/sig",
+          DockerAgentTest.IMAGE, "sh", "-c", c[1]);
     }
   }
 
@@ -55,8 +62,11 @@ class RecordReplayTest {
   record Run(int status, String out, String err) {}
 
   static Run intuition(String... args) {
+    return intuition(new ByteArrayOutputStream(), args);
+  }
+
+  static Run intuition(ByteArrayOutputStream err, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status = MainAccess.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Run(status, out.toString(StandardCharsets.UTF_8),
@@ -66,19 +76,29 @@ class RecordReplayTest {
   @Test
   void recordThenDecodeAndReplayTheBundle(@TempDir Path dir) throws Exception {
     Path bundle = dir.resolve("host.bundle");
-    Run rec = intuition("record", "--duration", "6s", "--output", bundle.toString(), "--watch",
-        "intuition.rec=1");
-    assertEquals(0, rec.status(), rec.err());
-    assertTrue(rec.err().contains("recorded"), rec.err());
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    Run[] rec = new Run[1];
+    Thread recorder = Thread.ofPlatform().name("record").start(() -> rec[0] = intuition(progress,
+        "record", "--duration", "10m", "--output", bundle.toString(), "--watch",
+        "intuition.rec=1"));
+    assertTrue(DockerAgentTest.waitFor(() -> progress.toString(StandardCharsets.UTF_8)
+        .contains(" 2 namespaces"), 60_000), "both containers captured: " + progress);
+    Files.createFile(signals.resolve("go"));
+    assertTrue(DockerAgentTest.waitFor(() -> Files.exists(signals.resolve("done")), 120_000),
+        "the client made its calls");
+    recorder.interrupt(); // like Ctrl-C: stops early, and still writes the bundle
+    recorder.join(60_000);
+    assertEquals(0, rec[0].status(), rec[0].err());
+    assertTrue(rec[0].err().contains("recorded"), rec[0].err());
 
     Run dec = intuition("decode", bundle.toString());
     assertEquals(0, dec.status(), dec.err());
     List<String> lines = dec.out().lines().toList();
-    assertTrue(lines.size() >= 20, "transactions in 6 s: " + lines.size() + "\n" + dec.err());
+    assertEquals(20, lines.size(), "ten rounds of two calls\n" + dec.err());
     assertTrue(lines.stream().allMatch(l -> l.contains("\"clientService\":\"rec_client\"")
         && l.contains("\"serverService\":\"rec_web\"") && l.contains("\"observedAt\":\"server\"")),
         () -> String.join("\n", lines.subList(0, 3)));
-    assertTrue(lines.stream().anyMatch(l -> l.contains("\"status\":\"404\"")));
+    assertEquals(10, lines.stream().filter(l -> l.contains("\"status\":\"404\"")).count());
 
     AtomicInteger received = new AtomicInteger();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

@@ -33,7 +33,12 @@ class ShipperTest {
   private HttpServer server;
   private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
   private final List<String> headers = new CopyOnWriteArrayList<>();
+  private final List<Long> attempts = new CopyOnWriteArrayList<>();
+  private final List<String> sentAt = new CopyOnWriteArrayList<>();
   private volatile int status = 202;
+  private volatile String retryAfter;
+  /** Answers with {@code status} this many times, then 202. */
+  private volatile int failTimes = Integer.MAX_VALUE;
 
   static Transaction tx(int i) {
     return new Transaction(Protocol.HTTP, new Endpoint("10.0.0.1", 40000 + i % 1000),
@@ -45,15 +50,21 @@ class ShipperTest {
   private int startServer(int port) throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
     server.createContext(Shipper.PATH, exchange -> {
+      attempts.add(System.nanoTime());
+      sentAt.add(exchange.getRequestHeaders().getFirst(Shipper.SENT_AT_HEADER));
       headers.add(exchange.getRequestHeaders().getFirst("Authorization") + " "
           + exchange.getRequestHeaders().getFirst("Content-Encoding") + " "
           + exchange.getRequestHeaders().getFirst("X-Intuition-Wire-Version"));
       byte[] raw = exchange.getRequestBody().readAllBytes();
-      if (status / 100 == 2) {
+      int answer = attempts.size() <= failTimes ? status : 202;
+      if (answer / 100 == 2) {
         bodies.add(new ObjectMapper().readTree(new GZIPInputStream(
             new java.io.ByteArrayInputStream(raw))));
       }
-      exchange.sendResponseHeaders(status, -1);
+      if (retryAfter != null && answer != 202) {
+        exchange.getResponseHeaders().add("Retry-After", retryAfter);
+      }
+      exchange.sendResponseHeaders(answer, -1);
       exchange.close();
     });
     server.start();
@@ -159,5 +170,66 @@ class ShipperTest {
       assertTrue(waitFor(() -> s.counters().dropped() == 20), s.counters()::toString);
       assertTrue(s.counters().lastError().contains("401"), s.counters().lastError());
     }
+  }
+
+  @Test
+  void aBatchTheServerRefusesIsNeverSentAgain() throws Exception {
+    for (int refusal : new int[] {400, 413, 422}) {
+      status = refusal;
+      attempts.clear();
+      int port = startServer(0);
+      try (Shipper s = shipper(port, 1000)) {
+        s.offer(tx(1));
+        assertTrue(waitFor(() -> s.counters().dropped() == 1), s.counters()::toString);
+        Thread.sleep(1500); // a retry would come within the first backoff (0.25-0.5 s)
+        assertEquals(1, s.counters().refusedBatches());
+      }
+      long withTheTransaction = bodies.size(); // none delivered
+      assertEquals(0, withTheTransaction);
+      assertTrue(attempts.size() <= 2, "the metadata batch and the refused one at most: "
+          + attempts.size());
+      stop();
+    }
+  }
+
+  @Test
+  void aBusyServerIsAskedAgainNoSoonerThanItsRetryAfter() throws Exception {
+    status = 503;
+    retryAfter = "2";
+    failTimes = 1;
+    int port = startServer(0);
+    try (Shipper s = shipper(port, 1000)) {
+      s.offer(tx(1));
+      assertTrue(waitFor(() -> s.counters().sent() >= 1), s.counters()::toString);
+    }
+    assertTrue(attempts.size() >= 2);
+    long waited = attempts.get(1) - attempts.get(0);
+    assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(1990), "waited " + waited / 1_000_000
+        + " ms for Retry-After: 2");
+  }
+
+  @Test
+  void aBatchSentAgainKeepsItsRunAndSequenceAndSaysWhenEachAttemptWasSent() throws Exception {
+    status = 502;
+    failTimes = 2;
+    int port = startServer(0);
+    try (Shipper s = new Shipper(new Shipper.Settings(URI.create("http://127.0.0.1:" + port),
+        "s3cret", 100, 500, Duration.ofMillis(100), Duration.ofHours(1)),
+        "{\"id\":\"host-1\"}", () -> "").start()) {
+      s.offer(tx(1));
+      assertTrue(waitFor(() -> s.counters().sent() == 1), s.counters()::toString);
+      s.offer(tx(2));
+      assertTrue(waitFor(() -> s.counters().sent() == 2), s.counters()::toString);
+    }
+    assertEquals(3, attempts.size() - 1, "two failures, then the batch, then the next");
+    assertEquals(2, bodies.size());
+    JsonNode first = bodies.get(0);
+    JsonNode second = bodies.get(1);
+    assertEquals(first.get("run").asText(), second.get("run").asText());
+    assertEquals(first.get("sequence").asLong() + 1, second.get("sequence").asLong());
+    assertTrue(sentAt.stream().allMatch(v -> v != null && Instant.parse(v) != null), sentAt
+        .toString());
+    assertTrue(Instant.parse(sentAt.get(2)).isAfter(Instant.parse(sentAt.get(0))),
+        "each attempt stamped anew");
   }
 }

@@ -20,8 +20,18 @@ import java.util.Map;
  * replace an immutable snapshot.
  */
 public final class AddressBook {
-  /** A container as agents report it. */
-  public record Member(String container, String service, String group, String agent) {}
+  /**
+   * A container as agents report it.
+   *
+   * @param exited the container exited a moment ago: its address still names it, but no agent
+   *     captures it any more
+   */
+  public record Member(String container, String service, String group, String agent,
+      boolean exited) {
+    public Member(String container, String service, String group, String agent) {
+      this(container, service, group, agent, false);
+    }
+  }
 
   /** One agent as last heard from. */
   public record AgentView(String id, String host, Instant lastSeen, int addresses,
@@ -72,7 +82,8 @@ public final class AddressBook {
     int max = limits.maxAddressesPerAgent();
     Map<String, Member> addresses = new HashMap<>();
     for (JsonNode c : inventory.path("containers")) {
-      Member m = new Member(text(c, "name"), text(c, "service"), text(c, "group"), agentId);
+      Member m = new Member(text(c, "name"), text(c, "service"), text(c, "group"), agentId,
+          c.path("exited").asBoolean(false));
       for (JsonNode ip : c.path("addresses")) {
         if (ip.isTextual() && !ip.asText().isEmpty() && ip.asText().length() <= 45
             && addresses.size() < max) {
@@ -115,7 +126,8 @@ public final class AddressBook {
     Map<String, Member> vips = new HashMap<>();
     Map<String, String> groups = new HashMap<>();
     for (AgentInventory a : agents.values()) {
-      addresses.putAll(a.addresses());
+      a.addresses().forEach((ip, m) -> addresses.merge(ip, m, (old, now) -> old.exited() ? now
+          : old)); // a running container's address wins over an exited one's
       vips.putAll(a.virtualIps());
       for (var members : List.of(a.addresses().values(), a.virtualIps().values())) {
         for (Member m : members) {
@@ -160,8 +172,11 @@ public final class AddressBook {
    * the same call from the server side, which wins.
    */
   public boolean seenByServerSide(Transaction t) {
-    return "client".equals(t.observedAt()) && t.server() != null
-        && snapshot.addresses().containsKey(t.server().ip());
+    if (!"client".equals(t.observedAt()) || t.server() == null) {
+      return false;
+    }
+    Member m = snapshot.addresses().get(t.server().ip());
+    return m != null && !m.exited();
   }
 
   /** The stack or Compose project of a service, where an agent said so. */
