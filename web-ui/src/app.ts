@@ -538,7 +538,10 @@ export class App {
 
   private updateStats(): void {
     const r = this.renderer;
-    byId('stats').textContent = `${this.view.nodes.length} services · ${this.view.edges.length} edges${this.view.hiddenEdges ? ` (${this.view.hiddenEdges} hidden)` : ''} · ${Math.round(r.fps())} fps`;
+    const o = this.graph.overflow;
+    const stats = byId('stats');
+    stats.textContent = `${this.view.nodes.length} services · ${this.view.edges.length} edges${this.view.hiddenEdges ? ` (${this.view.hiddenEdges} hidden)` : ''} · ${Math.round(r.fps())} fps${o ? ' · ⚠ past the server\'s limits' : ''}`;
+    stats.title = o ? `The server keeps at most ${o.maxServices} services, ${o.maxEdges} edges and ${o.maxContainersPerService} containers per service; calls beyond them are counted under "(other)" (since start: ${o.services} calls of further services, ${o.edges} on further edges, ${o.containers} of further containers).` : '';
   }
 
   private toast(message: string): void {

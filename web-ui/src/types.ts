@@ -58,6 +58,17 @@ export interface Graph {
   nodes: GraphNode[];
   edges: GraphEdge[];
   notices: Notice[];
+  /** Present when names went past the server's limits: calls counted under "(other)". */
+  overflow?: Overflow | null;
+}
+
+export interface Overflow {
+  services: number;
+  edges: number;
+  containers: number;
+  maxServices: number;
+  maxEdges: number;
+  maxContainersPerService: number;
 }
 
 export interface Endpoint {

@@ -152,7 +152,8 @@ final class AgentCommand {
       }
     };
     try {
-      agent[0] = new Agent(dockerHost, watched, capture, hostCapture, filtered).start();
+      agent[0] = new Agent(dockerHost, watched, capture, hostCapture, filtered).log(err::println)
+          .start();
     } catch (IOException e) {
       err.println("intuition agent: " + e.getMessage());
       if (shipper != null) {
