@@ -44,9 +44,12 @@ public class TopologyServer {
       @Value("${intuition.graph.minute-grace:30s}") Duration minuteGrace,
       @Value("${intuition.limits.max-services:2000}") int maxServices,
       @Value("${intuition.limits.max-edges:5000}") int maxEdges,
-      @Value("${intuition.limits.max-containers-per-service:100}") int maxContainers) {
+      @Value("${intuition.limits.max-containers-per-service:100}") int maxContainersPerService,
+      @Value("${intuition.limits.max-containers:10000}") int maxContainers,
+      @Value("${intuition.graph.max-bytes:320MB}") org.springframework.util.unit.DataSize maxBytes) {
     return new GraphAggregator(clock, new GraphAggregator.Settings(liveWindow, recentWindow,
-        fadeAfter, minuteGrace, maxServices, maxEdges, maxContainers), store);
+        fadeAfter, minuteGrace, maxServices, maxEdges, maxContainersPerService, maxContainers,
+        maxBytes.toBytes()), store);
   }
 
   /**
@@ -100,7 +103,11 @@ public class TopologyServer {
             env.getProperty("intuition.storage.memory.max-bytes",
                 org.springframework.util.unit.DataSize.class,
                 org.springframework.util.unit.DataSize.ofBytes(
-                    InMemoryTransactionStore.DEFAULT_MAX_BYTES)).toBytes());
+                    InMemoryTransactionStore.DEFAULT_MAX_BYTES)).toBytes(),
+            env.getProperty("intuition.storage.memory.max-rollup-bytes",
+                org.springframework.util.unit.DataSize.class,
+                org.springframework.util.unit.DataSize.ofBytes(
+                    InMemoryTransactionStore.DEFAULT_MAX_ROLLUP_BYTES)).toBytes());
       case "elasticsearch":
         String p = "intuition.storage.elasticsearch.";
         var store = new ElasticsearchTransactionStore(new ElasticsearchTransactionStore.Settings(

@@ -20,8 +20,10 @@ public final class CallStats {
   private long error;
   private long requestBytes;
   private long responseBytes;
-  private int[] buckets = new int[4];
-  private long[] counts = new long[4];
+  // One bucket to start with: most statistics of a 1-second bucket hold a call or two, and the
+  // rings hold millions of them.
+  private int[] buckets = new int[1];
+  private long[] counts = new long[1];
   private int used;
   private long timed;
 
@@ -186,6 +188,11 @@ public final class CallStats {
       sum = new CallStats();
       return result;
     }
+  }
+
+  /** About what this takes on the heap, in bytes: the object and its two arrays. */
+  public long estimatedBytes() {
+    return 72 + 32 + buckets.length * 4L + counts.length * 8L;
   }
 
   public long count() {

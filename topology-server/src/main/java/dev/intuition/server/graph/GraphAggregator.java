@@ -57,27 +57,36 @@ public final class GraphAggregator {
    *     {@value #OTHER} to {@value #OTHER}
    * @param maxContainersPerService containers told apart per service; further ones are counted as
    *     the container {@value #OTHER}
+   * @param maxContainers containers told apart in all (so the statistics of a second stay bounded
+   *     whatever the services); further ones are counted as the container {@value #OTHER}
+   * @param maxBytes what the 1-second and 10-second rings may take of the heap; past it the oldest
+   *     10-second buckets are given up first (their range then comes from the stored minutes)
    */
   public record Settings(Duration liveWindow, Duration recentWindow, Duration fadeAfter,
-      Duration minuteGrace, int maxServices, int maxEdges, int maxContainersPerService) {
+      Duration minuteGrace, int maxServices, int maxEdges, int maxContainersPerService,
+      int maxContainers, long maxBytes) {
+    public static final long DEFAULT_MAX_BYTES = 320L << 20;
     public static final Settings DEFAULT = new Settings(Duration.ofMinutes(5), Duration.ofHours(1),
-        Duration.ofMinutes(2), Duration.ofSeconds(30), 2_000, 5_000, 100);
+        Duration.ofMinutes(2), Duration.ofSeconds(30), 2_000, 5_000, 100, 10_000,
+        DEFAULT_MAX_BYTES);
 
     public Settings {
       if (liveWindow.toSeconds() < 1 || recentWindow.toSeconds() < 10) {
         throw new IllegalArgumentException("the live window must be at least 1 s and the recent "
             + "window at least 10 s");
       }
-      if (maxServices < 1 || maxEdges < 1 || maxContainersPerService < 1) {
+      if (maxServices < 1 || maxEdges < 1 || maxContainersPerService < 1 || maxContainers < 1
+          || maxBytes < 1 << 20) {
         throw new IllegalArgumentException("the limits on services, edges and containers must be "
-            + "positive");
+            + "positive, and the graph's memory at least 1 MB");
       }
     }
 
     /** The default limits. */
     public Settings(Duration liveWindow, Duration recentWindow, Duration fadeAfter,
         Duration minuteGrace) {
-      this(liveWindow, recentWindow, fadeAfter, minuteGrace, 2_000, 5_000, 100);
+      this(liveWindow, recentWindow, fadeAfter, minuteGrace, 2_000, 5_000, 100, 10_000,
+          DEFAULT_MAX_BYTES);
     }
   }
 
@@ -86,35 +95,59 @@ public final class GraphAggregator {
 
   /**
    * Distinct keys seen recently, at most {@code max}: a key past the limit is refused (and counted)
-   * until older ones are forgotten, {@link #expire} after their last call.
+   * until older ones are forgotten, {@link #expire} after their last call. Admitted keys come back as
+   * one canonical instance, shared by every bucket that holds them.
    */
   private static final class Budget<K> {
+    private static final class Slot<K> {
+      final K key;
+      long seen;
+
+      Slot(K key, long seen) {
+        this.key = key;
+        this.seen = seen;
+      }
+    }
+
     final int max;
-    final Map<K, Long> lastSeen = new HashMap<>();
+    final Map<K, Slot<K>> slots = new HashMap<>();
     long overflow;
 
     Budget(int max) {
       this.max = max;
     }
 
-    boolean admit(K key, long micros) {
-      Long seen = lastSeen.get(key);
-      if (seen != null) {
-        if (micros > seen) {
-          lastSeen.put(key, micros);
-        }
-        return true;
+    /** The canonical key, or null when the budget is spent (counted). */
+    K admit(K key, long micros) {
+      Slot<K> slot = slots.get(key);
+      if (slot != null) {
+        slot.seen = Math.max(slot.seen, micros);
+        return slot.key;
       }
-      if (lastSeen.size() >= max) {
+      if (slots.size() >= max) {
         overflow++;
-        return false;
+        return null;
       }
-      lastSeen.put(key, micros);
-      return true;
+      slots.put(key, new Slot<>(key, micros));
+      return key;
     }
 
-    void expire(long before) {
-      lastSeen.values().removeIf(seen -> seen < before);
+    /** Admits past the limit (the few "(other)" keys that take what overflows). */
+    K force(K key, long micros) {
+      Slot<K> slot = slots.computeIfAbsent(key, k -> new Slot<>(k, micros));
+      slot.seen = Math.max(slot.seen, micros);
+      return slot.key;
+    }
+
+    int size() {
+      return slots.size();
+    }
+
+    /** Forgets the keys last seen before {@code before}; returns how many. */
+    int expire(long before) {
+      int n = slots.size();
+      slots.values().removeIf(slot -> slot.seen < before);
+      return n - slots.size();
     }
   }
 
@@ -129,16 +162,36 @@ public final class GraphAggregator {
       nodes.clear();
     }
 
-    void add(EdgeKey edge, NodeKey node, Transaction t) {
-      edges.computeIfAbsent(edge, k -> new CallStats()).add(t);
-      nodes.computeIfAbsent(node, k -> new CallStats()).add(t);
+    /** Adds a call; returns how many statistics it created (0, 1 or 2). */
+    int add(EdgeKey edge, NodeKey node, Transaction t) {
+      int created = 0;
+      CallStats e = edges.get(edge);
+      if (e == null) {
+        edges.put(edge, e = new CallStats());
+        created++;
+      }
+      e.add(t);
+      CallStats n = nodes.get(node);
+      if (n == null) {
+        nodes.put(node, n = new CallStats());
+        created++;
+      }
+      n.add(t);
+      return created;
+    }
+
+    int cells() {
+      return edges.size() + nodes.size();
     }
   }
 
   /** A ring of buckets of one width. */
   private static final class Tier {
+    static final long NOT_PLACED = Long.MIN_VALUE;
     final long width;
     final Bucket[] ring;
+    /** Buckets before this were emptied for memory. */
+    long validFrom = Long.MIN_VALUE;
 
     Tier(long widthMicros, int buckets) {
       this.width = widthMicros;
@@ -149,28 +202,61 @@ public final class GraphAggregator {
     }
 
     /**
-     * False when the transaction is older than what the ring keeps as of {@code now}: it is not
+     * Places a call; returns the change in statistics held (a reused bucket loses its old ones), or
+     * {@link #NOT_PLACED} when the call is older than what the ring keeps as of {@code now}: it is not
      * placed, so it never evicts a bucket that is still in the window.
      */
-    boolean add(long micros, long now, EdgeKey edge, NodeKey node, Transaction t) {
+    long add(long micros, long now, EdgeKey edge, NodeKey node, Transaction t) {
       long start = Math.floorDiv(micros, width) * width;
       if (!covers(start, now)) {
-        return false;
+        return NOT_PLACED;
       }
       Bucket b = ring[(int) Math.floorMod(start / width, (long) ring.length)];
+      long delta = 0;
       if (b.start != start) {
         if (b.start > start) {
-          return false;
+          return NOT_PLACED;
         }
+        delta -= b.cells();
         b.reset(start);
       }
-      b.add(edge, node, t);
-      return true;
+      return delta + b.add(edge, node, t);
+    }
+
+    /**
+     * Empties the oldest bucket that starts before {@code before}, for memory: the ring then keeps
+     * less (queries of the time it held go to the coarser tier or the stored minutes). Returns the
+     * statistics freed, -1 when there was no such bucket.
+     */
+    long evictOldest(long before) {
+      Bucket oldest = null;
+      for (Bucket b : ring) {
+        if (b.start != Long.MIN_VALUE && b.start < before
+            && (oldest == null || b.start < oldest.start)) {
+          oldest = b;
+        }
+      }
+      if (oldest == null) {
+        return -1;
+      }
+      long freed = oldest.cells();
+      validFrom = Math.max(validFrom, oldest.start + width);
+      oldest.reset(Long.MIN_VALUE);
+      return freed;
     }
 
     /** Whether a range starting at {@code from} is within what this ring keeps as of now. */
     boolean covers(long from, long now) {
-      return from >= Math.floorDiv(now, width) * width - (ring.length - 1) * width;
+      return from >= Math.floorDiv(now, width) * width - (ring.length - 1) * width
+          && from >= validFrom;
+    }
+
+    long cells() {
+      long n = 0;
+      for (Bucket b : ring) {
+        n += b.cells();
+      }
+      return n;
     }
 
     void collect(long from, long to, Operands operands) {
@@ -203,6 +289,13 @@ public final class GraphAggregator {
     }
   }
 
+  /**
+   * What one statistic in a ring costs on the heap, with its map entry, in bytes: measured 170 for
+   * 5,000 edges with one call a second and about 250 for 1,000 edges whose 10-second statistics hold
+   * ten latencies (heap after GC over the statistics held), so the larger.
+   */
+  static final long CELL_BYTES = 250;
+
   private static final long SECOND = 1_000_000L;
   private static final long MINUTE = 60 * SECOND;
   /** Pending minutes beyond this are stored at once: memory stays bounded whatever the times sent. */
@@ -218,7 +311,11 @@ public final class GraphAggregator {
   private final Map<EdgeKey, Long> edgeLastSeen = new HashMap<>();
   private final Budget<String> serviceBudget;
   private final Budget<EdgeKey> edgeBudget;
-  private final Map<String, Budget<String>> containerBudgets = new HashMap<>();
+  private final Map<String, Budget<NodeKey>> containerBudgets = new HashMap<>();
+  private final long maxCells;
+  private int containersHeld;
+  private long cells;
+  private long bucketsEvicted;
   private long containersOverflowed;
   private long late;
   private long added;
@@ -235,6 +332,7 @@ public final class GraphAggregator {
     this.recent = new Tier(10 * SECOND, (int) (settings.recentWindow().toSeconds() / 10));
     this.serviceBudget = new Budget<>(settings.maxServices());
     this.edgeBudget = new Budget<>(settings.maxEdges());
+    this.maxCells = Math.max(1, settings.maxBytes() / CELL_BYTES);
   }
 
   /** A live window of {@code buckets} seconds and the default recent window, no history. */
@@ -273,26 +371,37 @@ public final class GraphAggregator {
     long micros = Math.min(micros(at), now);
     String client = admitted(EndpointNames.client(t), micros);
     String server = admitted(EndpointNames.server(t), micros);
-    EdgeKey edge = new EdgeKey(client, server, t.protocol(),
-        t.serverService() == null && !OTHER.equals(server));
-    if (!edgeBudget.admit(edge, micros)) {
-      edge = new EdgeKey(OTHER, OTHER, t.protocol(), false);
-      edgeBudget.lastSeen.merge(edge, micros, Math::max); // one per protocol, past the limit
+    EdgeKey edge = edgeBudget.admit(new EdgeKey(client, server, t.protocol(),
+        t.serverService() == null && !OTHER.equals(server)), micros);
+    if (edge == null) { // past the limit: one edge per protocol takes what overflows
+      edge = edgeBudget.force(new EdgeKey(OTHER, OTHER, t.protocol(), false), micros);
     }
-    String container = t.serverContainer();
-    if (container != null) {
-      Budget<String> containers = containerBudgets.computeIfAbsent(edge.server(),
-          k -> new Budget<>(settings.maxContainersPerService()));
-      if (!containers.admit(container, micros)) {
-        container = OTHER;
-        containersOverflowed++;
-      }
+    Budget<NodeKey> containers = containerBudgets.computeIfAbsent(edge.server(),
+        k -> new Budget<>(settings.maxContainersPerService()));
+    NodeKey wanted = new NodeKey(edge.server(), t.serverContainer());
+    boolean isNew = !containers.slots.containsKey(wanted);
+    NodeKey node = isNew && containersHeld >= settings.maxContainers() ? null
+        : containers.admit(wanted, micros);
+    if (node != null && isNew) {
+      containersHeld++;
     }
-    NodeKey node = new NodeKey(edge.server(), container);
-    if (!live.add(micros, now, edge, node, t)) {
+    if (node == null) {
+      containersOverflowed++;
+      node = containers.force(new NodeKey(edge.server(), OTHER), micros);
+    }
+    long placed = live.add(micros, now, edge, node, t);
+    if (placed == Tier.NOT_PLACED) {
       late++;
+    } else {
+      cells += placed;
     }
-    recent.add(micros, now, edge, node, t);
+    placed = recent.add(micros, now, edge, node, t);
+    if (placed != Tier.NOT_PLACED) {
+      cells += placed;
+    }
+    if (cells > maxCells) {
+      reclaim(now);
+    }
     long minute = Math.floorDiv(micros, MINUTE) * MINUTE;
     pendingMinutes.computeIfAbsent(minute, k -> new Bucket()).add(edge, node, t);
     if (pendingMinutes.size() > MAX_PENDING_MINUTES) {
@@ -302,9 +411,32 @@ public final class GraphAggregator {
     added++;
   }
 
+  /**
+   * Keeps the rings within {@code maxBytes}: empties the oldest 10-second buckets first (older
+   * ranges then come from the stored minutes), then 1-second buckets older than a minute; the last
+   * minute at 1-second resolution, what the stream and the notices read, is never given up.
+   */
+  private void reclaim(long now) {
+    while (cells > maxCells) {
+      long freed = recent.evictOldest(Math.floorDiv(now, recent.width) * recent.width);
+      if (freed < 0) {
+        freed = live.evictOldest(now - MINUTE);
+      }
+      if (freed < 0) {
+        return;
+      }
+      cells -= freed;
+      bucketsEvicted++;
+    }
+  }
+
   /** The name itself, or {@value #OTHER} past the limit on services. */
   private String admitted(String name, long micros) {
-    return EndpointNames.INTERNET.equals(name) || serviceBudget.admit(name, micros) ? name : OTHER;
+    if (EndpointNames.INTERNET.equals(name)) {
+      return EndpointNames.INTERNET;
+    }
+    String canonical = serviceBudget.admit(name, micros);
+    return canonical != null ? canonical : OTHER;
   }
 
   /**
@@ -323,8 +455,8 @@ public final class GraphAggregator {
     long forget = now - (settings.recentWindow().toNanos() + settings.fadeAfter().toNanos()) / 1000;
     serviceBudget.expire(forget);
     edgeBudget.expire(forget);
-    containerBudgets.values().forEach(b -> b.expire(forget));
-    containerBudgets.values().removeIf(b -> b.lastSeen.isEmpty());
+    containerBudgets.values().forEach(b -> containersHeld -= b.expire(forget));
+    containerBudgets.values().removeIf(b -> b.size() == 0);
   }
 
   /** Hands every pending minute to the history now (at shutdown, and in tests). */
@@ -609,16 +741,18 @@ public final class GraphAggregator {
    * limits themselves, with the distinct services and edges held now.
    */
   public record Overflow(long services, long edges, long containers, int maxServices, int maxEdges,
-      int maxContainersPerService, int servicesHeld, int edgesHeld) {
+      int maxContainersPerService, int servicesHeld, int edgesHeld, long bucketsEvicted,
+      long maxBytes, long bytesHeld) {
     public boolean any() {
-      return services > 0 || edges > 0 || containers > 0;
+      return services > 0 || edges > 0 || containers > 0 || bucketsEvicted > 0;
     }
   }
 
   public synchronized Overflow overflow() {
     return new Overflow(serviceBudget.overflow, edgeBudget.overflow, containersOverflowed,
         settings.maxServices(), settings.maxEdges(), settings.maxContainersPerService(),
-        serviceBudget.lastSeen.size(), edgeBudget.lastSeen.size());
+        serviceBudget.size(), edgeBudget.size(), bucketsEvicted, settings.maxBytes(),
+        cells * CELL_BYTES);
   }
 
   /** Transactions that arrived too late for the live buckets. */

@@ -129,6 +129,10 @@ public final class GraphService implements AutoCloseable {
         String.format(java.util.Locale.ROOT, "More than %,d edges: calls on further edges are "
             + "counted on %s \u2192 %s (intuition.limits.max-edges)", o.maxEdges(),
             GraphAggregator.OTHER, GraphAggregator.OTHER));
+    limitNotice("memory", o.bucketsEvicted(), before == null ? 0 : before.bucketsEvicted(),
+        String.format(java.util.Locale.ROOT, "The graph reached its memory limit (%,d MB, "
+            + "intuition.graph.max-bytes): its oldest 10-second history was given up; older "
+            + "ranges come from the stored minutes", o.maxBytes() >> 20));
     limitNotice("containers", o.containers(), before == null ? 0 : before.containers(),
         String.format(java.util.Locale.ROOT, "A service has more than %,d containers: further "
             + "ones are counted as %s (intuition.limits.max-containers-per-service)",

@@ -11,13 +11,16 @@ import java.util.TreeMap;
 /**
  * The default store: the most recent {@code capacity} transactions in a ring, the oldest overwritten
  * first, and no more than {@code maxBytes} of them (an estimate of their heap size: long queries take
- * more room), and the per-minute graph statistics of the last {@code retention}, so memory is bounded
- * whatever the traffic. Queries scan from the newest. Everything is lost when the server stops
+ * more room), and the per-minute graph statistics of the last {@code retention}, no more than
+ * {@code maxRollupBytes} of them (the oldest minutes go first), so memory is bounded whatever the
+ * traffic. Queries scan from the newest. Everything is lost when the server stops
  * (Elasticsearch keeps it). Thread-safe.
  */
 public final class InMemoryTransactionStore implements TransactionStore {
-  /** The default of {@code maxBytes}: 256 MiB. */
-  public static final long DEFAULT_MAX_BYTES = 256L << 20;
+  /** The default of {@code maxBytes}: 128 MiB. */
+  public static final long DEFAULT_MAX_BYTES = 128L << 20;
+  /** The default of {@code maxRollupBytes}: 128 MiB. */
+  public static final long DEFAULT_MAX_ROLLUP_BYTES = 128L << 20;
 
   private final Transaction[] ring;
   private final int[] sizes;
@@ -26,6 +29,8 @@ public final class InMemoryTransactionStore implements TransactionStore {
   private int count;
   private long bytes;
   private long evictedForBytes;
+  private final long maxRollupBytes;
+  private long rollupBytes;
   private final Duration retention;
   private final TreeMap<Instant, List<Rollup>> rollups = new TreeMap<>();
   private long written;
@@ -42,6 +47,11 @@ public final class InMemoryTransactionStore implements TransactionStore {
   }
 
   public InMemoryTransactionStore(int capacity, Duration retention, long maxBytes) {
+    this(capacity, retention, maxBytes, DEFAULT_MAX_ROLLUP_BYTES);
+  }
+
+  public InMemoryTransactionStore(int capacity, Duration retention, long maxBytes,
+      long maxRollupBytes) {
     if (capacity <= 0) {
       throw new IllegalArgumentException("capacity must be positive");
     }
@@ -55,6 +65,7 @@ public final class InMemoryTransactionStore implements TransactionStore {
     this.sizes = new int[capacity];
     this.retention = retention;
     this.maxBytes = maxBytes;
+    this.maxRollupBytes = maxRollupBytes;
   }
 
   @Override
@@ -147,10 +158,14 @@ public final class InMemoryTransactionStore implements TransactionStore {
   @Override
   public synchronized void addRollup(Rollup rollup) {
     rollups.computeIfAbsent(rollup.start(), k -> new ArrayList<>(1)).add(rollup);
-    // A bound that holds even if nobody calls expire: a minute per minute of retention, plus parts.
+    rollupBytes += rollup.estimatedBytes();
+    // Bounds that hold even if nobody calls expire: a minute per minute of retention, plus parts;
+    // and the bytes.
     long max = retention.toMinutes() + 60;
-    while (rollups.size() > max) {
-      rollupsDropped += rollups.pollFirstEntry().getValue().size();
+    while (rollups.size() > max || (rollupBytes > maxRollupBytes && rollups.size() > 1)) {
+      List<Rollup> dropped = rollups.pollFirstEntry().getValue();
+      rollupsDropped += dropped.size();
+      dropped.forEach(r -> rollupBytes -= r.estimatedBytes());
     }
   }
 
@@ -166,7 +181,9 @@ public final class InMemoryTransactionStore implements TransactionStore {
   @Override
   public synchronized void expire(Instant now) {
     cutoff = now.minus(retention);
-    rollups.headMap(cutoff, false).clear();
+    var old = rollups.headMap(cutoff, false);
+    old.values().forEach(list -> list.forEach(r -> rollupBytes -= r.estimatedBytes()));
+    old.clear();
   }
 
   @Override
@@ -190,6 +207,11 @@ public final class InMemoryTransactionStore implements TransactionStore {
   /** The estimated bytes of the transactions held now (at most {@code maxBytes}). */
   public synchronized long bytes() {
     return bytes;
+  }
+
+  /** The estimated bytes of the stored minutes (at most {@code maxRollupBytes}). */
+  public synchronized long rollupBytes() {
+    return rollupBytes;
   }
 
   /** Transactions evicted before their turn because the byte limit was reached. */

@@ -15,6 +15,18 @@ public record Rollup(Instant start, List<EdgeStats> edges, List<NodeStats> nodes
     nodes = List.copyOf(nodes);
   }
 
+  /** About what this minute takes on the heap (the names are shared with the graph's). */
+  public long estimatedBytes() {
+    long n = 64;
+    for (EdgeStats e : edges) {
+      n += 48 + e.stats().estimatedBytes();
+    }
+    for (NodeStats s : nodes) {
+      n += 40 + s.stats().estimatedBytes();
+    }
+    return n;
+  }
+
   /** One edge: client service to server service over a protocol; external when no known service. */
   public record EdgeStats(String client, String server, String protocol, boolean external,
       CallStats stats) {}

@@ -201,4 +201,37 @@ class GraphAggregatorTest {
     assertEquals(4000, g.edgeSeries("web", "api", null, T0.minusSeconds(60), T0.plusSeconds(120),
         60).total().count(), "no protocol: all of the edge's");
   }
+
+  @Test
+  void theRingsStayWithinTheirMemoryAndTheLastMinuteStaysExact() {
+    dev.intuition.server.MutableClock clock = new dev.intuition.server.MutableClock(T0);
+    dev.intuition.server.storage.InMemoryTransactionStore store =
+        new dev.intuition.server.storage.InMemoryTransactionStore(10, Duration.ofDays(1));
+    // About 16,000 statistics: more than the last minute's 12,000, far less than the rings' 160,000.
+    long maxBytes = 4 << 20;
+    GraphAggregator g = new GraphAggregator(clock, new GraphAggregator.Settings(
+        Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofMinutes(2), Duration.ofSeconds(30),
+        2000, 5000, 100, 10_000, maxBytes), store);
+    // 100 edges with a call every second for ten minutes: 200 statistics a second.
+    for (int s = 0; s < 600; s++) {
+      clock.set(T0.plusSeconds(s + 1));
+      List<Transaction> calls = new ArrayList<>();
+      for (int e = 0; e < 100; e++) {
+        calls.add(tx("c" + e, "s" + e, Protocol.HTTP, Outcome.OK, 1000 + e, T0.plusSeconds(s)));
+      }
+      g.addAll(calls);
+      g.tick();
+      assertTrue(g.overflow().bytesHeld() <= maxBytes, "at " + s + ": " + g.overflow());
+    }
+    GraphAggregator.Overflow o = g.overflow();
+    assertTrue(o.bucketsEvicted() > 0 && o.any(), o.toString());
+    Graph lastMinute = g.graph(Duration.ofSeconds(60));
+    assertEquals(100 * 60, lastMinute.edges().stream().mapToLong(e -> e.calls().total()).sum(),
+        "the last minute is exact");
+    // Eight minutes ago was given up by the rings: the stored minutes answer, exactly.
+    Instant from = T0.plusSeconds(60);
+    Graph older = g.graph(from, from.plusSeconds(60));
+    assertEquals(100 * 60, older.edges().stream().mapToLong(e -> e.calls().total()).sum(),
+        "from the stored minute");
+  }
 }
