@@ -86,8 +86,10 @@ public final class IngestLoad {
           "svc-" + (e % 300) + "-1", "svc-" + ((e * 7) % 300) + "-1", "svc-" + (e % 300),
           "svc-" + ((e * 7) % 300), "server"));
     }
+    // No sequence: the same twenty bodies are sent over and over, each time as a new batch (a
+    // sequence would make the server take them for retries of one another, and apply them once).
     byte[] json = Json.mapper().writeValueAsBytes(Map.of("version", 1, "agent",
-        Map.of("id", "load"), "sequence", b, "transactions", ts));
+        Map.of("id", "load"), "transactions", ts));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
       gz.write(json);
