@@ -70,6 +70,12 @@ wait_for() { # wait_for SECONDS COMMAND...: true once COMMAND succeeds within SE
   return 1
 }
 has_edges() { [ "$(edges "$1")" -gt 0 ]; }
+metric_is() { [ "$(metric "$1" "$2")" "$3" "$4" ]; } # metric_is PORT NAME -gt|-eq VALUE
+health_is() { curl -s "http://127.0.0.1:$1/actuator/health" | grep -q "\"$2\""; }
+graph_has() { curl -s "http://127.0.0.1:$1/api/v1/graph?window=60s" | grep -q "$2"; }
+edge_busy() { # edge_busy PORT CLIENT SERVER: calls on the edge in the last 5 s
+  [ "$(edge_calls "$1" "$2" "$3" 5s)" -gt 0 ]
+}
 
 scenario_server() {
   local port log=$out/server-kill.log
@@ -122,7 +128,7 @@ scenario_elasticsearch() {
     demo/demo.bundle >"$out/es-replay.log" 2>&1 &
   local replay=$!
   pids+=("$replay")
-  wait_for 120 bash -c "[ \$(curl -s http://127.0.0.1:$port/actuator/prometheus | awk '\$1==\"intuition_store_written\" {print int(\$2)}') -gt 0 ]" \
+  wait_for 120 metric_is "$port" intuition_store_written -gt 0 \
     || { row elasticsearch "..." "nothing written before the outage" "-" failed; return; }
   kill -9 "$es"
   wait "$es" 2>/dev/null || true
@@ -133,13 +139,13 @@ scenario_elasticsearch() {
   local pending
   pending=$(metric "$port" intuition_store_pending)
   start_es
-  wait_for 120 bash -c "curl -s http://127.0.0.1:$port/actuator/health | grep -q '\"UP\"'" || true
-  wait_for 120 bash -c "[ \$(curl -s http://127.0.0.1:$port/actuator/prometheus | awk '\$1==\"intuition_store_pending\" {print int(\$2)}') -eq 0 ]" || true
+  wait_for 120 health_is "$port" UP || true
+  wait_for 120 metric_is "$port" intuition_store_pending -eq 0 || true
   local written lost
   written=$(metric "$port" intuition_store_written)
   lost=$(metric "$port" intuition_store_lost)
   if [ "$during_edges" -gt 0 ] && grep -q DEGRADED <<<"$health" && [ "$lost" -eq 0 ] \
-      && curl -s "http://127.0.0.1:$port/actuator/health" | grep -q '"UP"'; then
+      && health_is "$port" UP; then
     row elasticsearch "SIGKILL to Elasticsearch under the demo's traffic; 15 s down; started again on its data" \
       "live graph kept $during_edges edges during the outage; health DEGRADED (HTTP 200) then UP; $pending documents waited in the buffer; $written written in all" \
       "$lost documents" held
@@ -194,7 +200,7 @@ scenario_docker() {
   run_app chaos-web web python3 -m http.server 8000 --directory /usr/share
   run_app chaos-client client sh -c 'while true; do curl -s -o /dev/null http://web:8000/; sleep 0.2; done'
   start_agent "$port" "$out/docker-agent.log"
-  wait_for 90 bash -c "[ \$(curl -s 'http://127.0.0.1:$port/api/v1/graph?window=60s' | grep -c chaos_client) -gt 0 ]" \
+  wait_for 90 graph_has "$port" chaos_client \
     || { row docker "..." "no traffic captured before the restart" "-" failed; return; }
   scripts/docker-testbed.sh stop-daemon
   sleep 5
@@ -203,8 +209,7 @@ scenario_docker() {
   docker rm -f chaos-web chaos-client >/dev/null 2>&1 || true
   run_app chaos-web web python3 -m http.server 8000 --directory /usr/share
   run_app chaos-client client sh -c 'while true; do curl -s -o /dev/null http://web:8000/; sleep 0.2; done'
-  if wait_for 90 bash -c "[ \$(curl -s 'http://127.0.0.1:$port/api/v1/edge?client=chaos_client&server=chaos_web&window=5s' | grep -o '\"ok\":[0-9]*' | head -1 | cut -d: -f2) -gt 0 ]" \
-      && kill -0 "$agent" 2>/dev/null && grep -q "lost the Docker API" "$out/docker-agent.log" \
+  if wait_for 90 edge_busy "$port" chaos_client chaos_web && kill -0 "$agent" 2>/dev/null && grep -q "lost the Docker API" "$out/docker-agent.log" \
       && grep -q "reconnected to the Docker API" "$out/docker-agent.log"; then
     row docker "dockerd stopped (its containers with it) under a live agent, 5 s down, started again, the containers run again" \
       "the agent said \"$(grep -m1 -o 'lost the Docker API[^;]*' "$out/docker-agent.log" | cut -c1-60)...\" and \"$(grep -m1 -o 'reconnected to the Docker API.*' "$out/docker-agent.log")\"; new calls captured $((SECONDS - t0)) s after dockerd was started again" \
@@ -215,6 +220,10 @@ scenario_docker() {
   kill "$agent" "$server" 2>/dev/null || true
   wait "$agent" "$server" 2>/dev/null || true
   docker rm -f chaos-web chaos-client >/dev/null 2>&1 || true
+}
+
+capturing_two() { # the hostile scenario's agent captures the victim and the client
+  [ "$(grep 'status:' "$out/hostile-agent.log" 2>/dev/null | tail -1 | awk '{ print $2 }')" -ge 2 ] 2>/dev/null
 }
 
 scenario_hostile() {
@@ -231,7 +240,7 @@ scenario_hostile() {
   run_app chaos-client client sh -c 'while [ ! -e /sig/go ]; do sleep 0.1; done
     while [ ! -e /sig/stop ]; do curl -s -o /dev/null http://victim:8000/ && echo >> /sig/calls; sleep 0.05; done'
   start_agent "$port" "$out/hostile-agent.log"
-  wait_for 60 bash -c "grep -q 'namespaces captured' '$out/hostile-agent.log' && [ \$(grep 'status:' '$out/hostile-agent.log' | tail -1 | awk '{print \$2}') -ge 2 ]" || true
+  wait_for 60 capturing_two || true
   sleep 2
   touch "$out/signals/go"
   local max_rss=0 rss

@@ -7,7 +7,9 @@
 #      ("elasticsearch"); Netflix's Vizceral in headless Chromium ("browser");
 #   3. swarm-stack.yml deployed with docker stack deploy on the test daemon's Swarm (swarm-smoke.sh);
 #      ./intuition demo, with the browser tests of the UI against it and the UI benchmark;
-#   4. a short fuzzing run of the decoder (Jazzer).
+#   4. a short soak (scripts/soak.sh: heap, RSS, threads and files stay flat under mixed traffic) and
+#      the faults and hostile traffic of scripts/chaos.sh against the real processes;
+#   5. a short fuzzing run of the decoder (Jazzer).
 # Not root: step 2 cannot run and the script says so and fails, because a skipped test is not a pass.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -66,6 +68,12 @@ fi
 
 echo "== the UI at scale: 300 services, 1000 edges in headless Chromium" >&2
 scripts/bench-ui.sh 10
+
+echo "== soak: ${SOAK_SECONDS:-180} s of mixed traffic, sampled every 30 s (30 minutes for the record)" >&2
+scripts/soak.sh "${SOAK_SECONDS:-180}" 30
+
+echo "== faults and hostile traffic against the real processes" >&2
+scripts/chaos.sh
 
 echo "== fuzzing the decoder for ${fuzz_seconds}s" >&2
 scripts/fuzz.sh "$fuzz_seconds"

@@ -145,6 +145,11 @@ final class ReplayCommand {
     err.printf(Locale.ROOT, "replay: sent %,d of %,d transactions to %s (%,d dropped)%s%n",
         c.sent(), transactions, server, c.dropped(),
         c.lastError() == null ? "" : "; last error: " + c.lastError());
+    if (c.serverExpired() > 0 || c.serverFuture() > 0) {
+      err.printf(Locale.ROOT, "replay: the server kept out %,d calls older than its retention and "
+          + "%,d from the future; to see an old capture as if it happened now, replay it with "
+          + "--realtime%n", c.serverExpired(), c.serverFuture());
+    }
     return c.dropped() == 0 && c.lastError() == null ? 0 : 1;
   }
 }

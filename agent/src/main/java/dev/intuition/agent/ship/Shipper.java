@@ -41,9 +41,11 @@ public final class Shipper implements AutoCloseable {
    * What shipping has done so far.
    *
    * @param refusedBatches batches the server refused with a 4xx (their transactions are in dropped)
+   * @param serverExpired calls the server took but dropped as older than its retention
+   * @param serverFuture calls the server took but dropped as from the future (this host's clock)
    */
   public record Counters(long queued, long sent, long dropped, long batches, long failedAttempts,
-      String lastError, long refusedBatches) {}
+      String lastError, long refusedBatches, long serverExpired, long serverFuture) {}
 
   /** Where and how to ship. */
   public record Settings(URI server, String token, int queueCapacity, int batchSize,
@@ -64,6 +66,8 @@ public final class Shipper implements AutoCloseable {
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong refusedBatches = new AtomicLong();
+  private final AtomicLong serverExpired = new AtomicLong();
+  private final AtomicLong serverFuture = new AtomicLong();
   private final Clock clock;
   private final String run = java.util.UUID.randomUUID().toString();
   private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30),
@@ -107,7 +111,7 @@ public final class Shipper implements AutoCloseable {
 
   public Counters counters() {
     return new Counters(queue.size(), sent.get(), dropped.get(), batches.get(), failed.get(),
-        lastError, refusedBatches.get());
+        lastError, refusedBatches.get(), serverExpired.get(), serverFuture.get());
   }
 
   private enum Result { DELIVERED, REFUSED, GAVE_UP }
@@ -169,6 +173,8 @@ public final class Shipper implements AutoCloseable {
         if (status / 100 == 2) {
           batches.incrementAndGet();
           lastError = null;
+          serverExpired.addAndGet(count(r.body(), "expired"));
+          serverFuture.addAndGet(count(r.body(), "future"));
           return Result.DELIVERED;
         }
         lastError = "server answered " + status + ": " + shorten(r.body());
@@ -194,6 +200,16 @@ public final class Shipper implements AutoCloseable {
         return Result.GAVE_UP;
       }
     }
+  }
+
+  /** A count from the server's answer ({@code "expired":12}), 0 when it has none. */
+  static long count(String body, String field) {
+    if (body == null) {
+      return 0;
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + field + "\":(\\d{1,18})")
+        .matcher(body);
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
   }
 
   private static String shorten(String s) {

@@ -232,4 +232,14 @@ class ShipperTest {
     assertTrue(Instant.parse(sentAt.get(2)).isAfter(Instant.parse(sentAt.get(0))),
         "each attempt stamped anew");
   }
+
+  @Test
+  void whatTheServerKeptOutIsCounted() {
+    String answer = "{\"accepted\":10,\"counted\":5,\"duplicates\":0,\"future\":2,"
+        + "\"expired\":3,\"late\":0}";
+    assertEquals(3, Shipper.count(answer, "expired"));
+    assertEquals(2, Shipper.count(answer, "future"));
+    assertEquals(0, Shipper.count("{}", "expired"));
+    assertEquals(0, Shipper.count(null, "expired"));
+  }
 }
