@@ -45,7 +45,9 @@ import org.springframework.test.context.DynamicPropertySource;
     "intuition.storage.elasticsearch.index-prefix=outage",
     "intuition.storage.elasticsearch.buffer-documents=150",
     "intuition.storage.elasticsearch.flush-interval=100ms",
-    "intuition.storage.elasticsearch.max-backoff=500ms", "intuition.graph.tick=false"})
+    "intuition.storage.elasticsearch.max-backoff=500ms", "intuition.graph.tick=false",
+    // The store's counters are what this test reads; by default health shows only the status.
+    "management.endpoint.health.show-details=always"})
 class ElasticsearchOutageTest {
   static TestElasticsearch es;
   @LocalServerPort int port;
@@ -78,9 +80,13 @@ class ElasticsearchOutageTest {
     return out;
   }
 
+  private final java.util.concurrent.atomic.AtomicLong sequence =
+      new java.util.concurrent.atomic.AtomicLong();
+
   private int ingest(List<Transaction> batch) throws Exception {
+    // Each batch a new one: the same sequence again would be a retry, applied once.
     byte[] body = json.writeValueAsBytes(Map.of("version", 1, "agent", Map.of("id", "outage"),
-        "sequence", 1, "transactions", batch));
+        "sequence", sequence.incrementAndGet(), "transactions", batch));
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
             + "/api/v1/ingest")).header("Authorization", "Bearer outage-token")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
