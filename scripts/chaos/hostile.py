@@ -3,7 +3,8 @@ bounded in size and time. Usage: hostile.py HOST
   giant headers (4 MB) to :8000, the endless chunked body and the 2^40 Content-Length from :8001
   (read for 120 MB each), a RESP bulk claiming 2^31 bytes (24 MB sent) and arrays nested a million
   deep to :6379, a PostgreSQL message claiming 2^31 bytes (24 MB sent) to :5432, and 3,000 half-open
-  connections to :8000 held for 20 s. Prints what it did."""
+  connections to :8001 held for 20 s. Each attack is timed and bounded; one that fails is reported
+  and the next one still runs. Prints what it did and how long each took."""
 import socket
 import sys
 import time
@@ -43,7 +44,7 @@ def giant_headers():
                  + (b"X-Filler: " + b"a" * 1000 + b"\r\n") * 4000 + b"\r\n")
     read(s, 1 << 20)
     s.close()
-    print("giant headers: 4 MB sent", flush=True)
+    return "giant headers: 4 MB sent"
 
 
 def endless(path):
@@ -51,7 +52,7 @@ def endless(path):
     send_quietly(s, b"GET " + path + b" HTTP/1.1\r\nHost: victim\r\n\r\n")
     got = read(s, 120 * 1024 * 1024)
     s.close()
-    print("%s: %d MB read" % (path.decode(), got >> 20), flush=True)
+    return "%s: %d MB read" % (path.decode(), got >> 20)
 
 
 def resp():
@@ -63,7 +64,7 @@ def resp():
     s = connect(6379)
     send_quietly(s, b"*1\r\n" * 1_000_000)
     s.close()
-    print("RESP: a 2^31 bulk (24 MB sent), arrays nested 1,000,000 deep", flush=True)
+    return "RESP: a 2^31 bulk (24 MB sent), arrays nested 1,000,000 deep"
 
 
 def postgres():
@@ -73,14 +74,19 @@ def postgres():
     for _ in range(384):
         send_quietly(s, b"s" * 65536)
     s.close()
-    print("PostgreSQL: a message claiming 2^31 bytes (24 MB sent)", flush=True)
+    return "PostgreSQL: a message claiming 2^31 bytes (24 MB sent)"
 
 
 def half_open(n, seconds):
+    # to the responder (its listen backlog is 4,096; http.server's is 5, so a busy machine
+    # would spend minutes in SYN retries before the connections are even open)
     held = []
+    start = time.monotonic()
     for _ in range(n):
+        if time.monotonic() - start > 60:
+            break
         try:
-            s = connect(8000)
+            s = connect(8001)
             s.sendall(b"GET /half-")
             held.append(s)
         except OSError:
@@ -88,13 +94,23 @@ def half_open(n, seconds):
     time.sleep(seconds)
     for s in held:
         s.close()
-    print("half-open: %d connections held %d s" % (len(held), seconds), flush=True)
+    return "half-open: %d connections held %d s" % (len(held), seconds)
 
 
-giant_headers()
-endless(b"/endless")
-endless(b"/huge")
-resp()
-postgres()
-half_open(3000, 20)
-print("hostile: done", flush=True)
+def run(attack, *args):
+    start = time.monotonic()
+    try:
+        what = attack(*args)
+    except OSError as e:
+        what = "%s: failed: %s" % (attack.__name__, e)
+    print("%s (%.1f s)" % (what, time.monotonic() - start), flush=True)
+
+
+begin = time.monotonic()
+run(giant_headers)
+run(endless, b"/endless")
+run(endless, b"/huge")
+run(resp)
+run(postgres)
+run(half_open, 3000, 20)
+print("hostile: done in %.0f s" % (time.monotonic() - begin), flush=True)
