@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
-# Fuzzes the packet decoder with Jazzer for about SECONDS (default 60): rounds of 30 s per fuzz test
-# (jazzer-junit 0.24 takes the duration from the @FuzzTest annotation only); the generated corpus in
-# .cifuzz-corpus carries over from round to round and from run to run. A finding fails the run and Jazzer
-# stores the input under packet-decoder/src/test/resources, where it replays as a regression test.
+# Fuzzes the packet decoder and the wire codec with Jazzer for about SECONDS (default 60): rounds of
+# 30 s per fuzz test (jazzer-junit 0.24 takes the duration from the @FuzzTest annotation only); the
+# generated corpus in .cifuzz-corpus carries over from round to round and from run to run. A finding
+# fails the run and Jazzer stores the input under the module's src/test/resources, where it replays
+# as a regression test.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 total=${1:-60}
-targets=(tcpConversations captureFiles)
+# MODULE:CLASS#METHOD
+targets=(packet-decoder:DecoderFuzzTest#tcpConversations packet-decoder:DecoderFuzzTest#captureFiles
+  topology-server/wire:WireCodecTest#anyBytes)
 rounds=$(( (total + 59) / 60 ))
-./mvnw -B -q -ntp -pl packet-decoder -am test-compile -DskipTests >/dev/null
+./mvnw -B -q -ntp -pl packet-decoder,topology-server/wire -am install -DskipTests >/dev/null
 for round in $(seq 1 "$rounds"); do
-  for target in "${targets[@]}"; do
-    echo "fuzz: round $round/$rounds, DecoderFuzzTest#$target for 30s" >&2
+  for spec in "${targets[@]}"; do
+    module=${spec%%:*}
+    target=${spec#*:}
+    echo "fuzz: round $round/$rounds, $target for 30s" >&2
     log=$(mktemp)
-    if ! JAZZER_FUZZ=1 ./mvnw -B -q -ntp -pl packet-decoder surefire:test \
-        -Dtest="DecoderFuzzTest#$target" -Djazzer.instrument='dev.intuition.**' >"$log" 2>&1; then
+    if ! JAZZER_FUZZ=1 ./mvnw -B -q -ntp -pl "$module" surefire:test \
+        -Dtest="$target" -Djazzer.instrument='dev.intuition.**' >"$log" 2>&1; then
       grep -v -E '^(INFO: Instrumented|WARNING: )' "$log" | tail -n 60 >&2
-      echo "fuzz: FINDING in DecoderFuzzTest#$target (the input is saved under packet-decoder/src/test/resources)" >&2
+      echo "fuzz: FINDING in $target (the input is saved under $module/src/test/resources)" >&2
       rm -f "$log"
       exit 1
     fi

@@ -1,21 +1,22 @@
 package dev.intuition.agent;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.intuition.agent.capture.CaptureSettings;
 import dev.intuition.agent.inventory.ContainerInfo;
-import dev.intuition.agent.inventory.Inventory;
 import dev.intuition.agent.ship.Shipper;
 import dev.intuition.decoder.DecoderSettings;
 import dev.intuition.decoder.Protocol;
 import dev.intuition.decoder.Transaction;
 import dev.intuition.decoder.json.TransactionJson;
+import dev.intuition.wire.AgentIdentity;
+import dev.intuition.wire.CaptureHealth;
+import dev.intuition.wire.Health;
+import dev.intuition.wire.ShippingHealth;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -125,7 +126,6 @@ final class AgentCommand {
     int queue = o.integer("--queue-size", "INTUITION_QUEUE_SIZE", 100_000);
     String dockerHost = o.get("--docker-host", "DOCKER_HOST", null);
 
-    ObjectMapper json = new ObjectMapper();
     Agent[] agent = new Agent[1];
     Shipper shipper = null;
     Consumer<Transaction> sink;
@@ -136,12 +136,10 @@ final class AgentCommand {
         }
       };
     } else {
-      String agentJson = "{\"id\":" + quote(machineId(node)) + ",\"host\":" + quote(node)
-          + ",\"version\":\"" + VERSION + "\"}";
       Shipper[] self = new Shipper[1];
       shipper = new Shipper(new Shipper.Settings(server, token, queue, 2000,
-          java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5)), agentJson,
-          () -> metadata(json, agent[0], self[0]));
+          java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5)),
+          new AgentIdentity(machineId(node), node, VERSION), () -> metadata(agent[0], self[0]));
       self[0] = shipper;
       sink = shipper::offer;
       shipper.start();
@@ -216,7 +214,7 @@ final class AgentCommand {
         "status: %d namespaces captured, %d packets, %d dropped by the kernel, %d transactions",
         agent.capturing().size(), packets, dropped, transactions));
     if (shipper != null) {
-      Shipper.Counters c = shipper.counters();
+      ShippingHealth c = shipper.counters();
       line.append(String.format(java.util.Locale.ROOT, "; shipped %d, queued %d, dropped %d",
           c.sent(), c.queued(), c.dropped()));
       if (c.lastError() != null) {
@@ -250,60 +248,16 @@ final class AgentCommand {
     return selector.substring(eq + 1).equals(c.labels().get(selector.substring(0, eq)));
   }
 
-  private static String metadata(ObjectMapper json, Agent agent, Shipper shipper) {
-    try {
-      Map<String, Object> health = new LinkedHashMap<>();
-      health.put("captures", agent == null ? List.of() : agent.health());
-      health.put("shipping", shipper == null ? null : shipper.counters());
-      health.put("discoveryError", agent == null ? null : agent.discoveryError());
-      return "\"inventory\":" + json.writeValueAsString(
-          inventory(agent == null ? Inventory.EMPTY : agent.inventory())) + ",\"health\":"
-          + json.writeValueAsString(health);
-    } catch (IOException e) {
-      return "";
+  /** The inventory and health that ride along every few seconds (docs/wire-format.md). */
+  private static Shipper.Metadata metadata(Agent agent, Shipper shipper) {
+    if (agent == null) {
+      return new Shipper.Metadata(dev.intuition.wire.Inventory.EMPTY,
+          new Health(List.of(), shipper == null ? null : shipper.counters(), null));
     }
-  }
-
-  /** The inventory as the wire format carries it (docs/wire-format.md). */
-  static Map<String, Object> inventory(Inventory inv) {
-    Map<String, Object> inventory = new LinkedHashMap<>();
-    List<Map<String, Object>> containers = new java.util.ArrayList<>();
-    inv.containers().values().forEach(c -> containers.add(container(c, false)));
-    inv.exited().values().forEach(c -> containers.add(container(c, true)));
-    inventory.put("containers", containers);
-    inventory.put("services", inv.services());
-    return inventory;
-  }
-
-  private static Map<String, Object> container(ContainerInfo c, boolean exited) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", c.id());
-    m.put("name", c.name());
-    m.put("image", c.image());
-    m.put("service", c.placement().service());
-    m.put("task", c.placement().task());
-    m.put("group", c.placement().group());
-    m.put("addresses", c.addresses());
-    m.put("networkMode", c.networkMode());
-    m.put("labels", c.labels());
-    if (exited) {
-      m.put("exited", true); // names its addresses for a while; no longer captured
-    }
-    return m;
-  }
-
-  private static String quote(String s) {
-    StringBuilder sb = new StringBuilder();
-    sb.append('"');
-    for (char c : s.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        sb.append('\\');
-      }
-      if (c >= 0x20) {
-        sb.append(c);
-      }
-    }
-    return sb.append('"').toString();
+    List<CaptureHealth> captures = agent.health().stream()
+        .map(dev.intuition.agent.capture.NamespaceCapture.Health::toWire).toList();
+    return new Shipper.Metadata(agent.inventory().toWire(), new Health(captures,
+        shipper == null ? null : shipper.counters(), agent.discoveryError()));
   }
 
   static String hostname() {

@@ -7,13 +7,12 @@ import dev.intuition.decoder.DecoderStats.Counter;
 import dev.intuition.decoder.Protocol;
 import dev.intuition.decoder.Transaction;
 import dev.intuition.decoder.TransactionListener;
+import dev.intuition.decoder.json.JsonWriter;
 import dev.intuition.decoder.json.TransactionJson;
 import dev.intuition.decoder.pcap.CaptureReader;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -102,24 +101,18 @@ final class DecodeCommand {
   }
 
   private int decode(DecoderSettings settings, List<Path> files, boolean quiet) {
-    OutputStream stdout = new BufferedOutputStream(new NonClosing(out), 1 << 20);
+    OutputStream stdout = new NonClosing(out);
+    JsonWriter json = new JsonWriter(stdout, 1 << 20);
     Map<Counter, Long> totals = new EnumMap<>(Counter.class);
     Map<Protocol, Integer> encrypted = new HashMap<>();
     int failures = 0;
     long started = System.nanoTime();
-    StringBuilder line = new StringBuilder(512);
     for (Path file : files) {
       TransactionListener listener = new TransactionListener() {
         @Override
         public void transaction(Transaction t) {
-          line.setLength(0);
-          TransactionJson.write(t, line);
-          line.append('\n');
-          try {
-            stdout.write(line.toString().getBytes(StandardCharsets.UTF_8));
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
+          TransactionJson.write(t, json);
+          json.newline();
         }
 
         @Override
@@ -157,8 +150,8 @@ final class DecodeCommand {
       }
     }
     try {
-      stdout.flush();
-    } catch (IOException e) {
+      json.flush();
+    } catch (java.io.UncheckedIOException e) {
       return 1;
     }
     if (!quiet) {

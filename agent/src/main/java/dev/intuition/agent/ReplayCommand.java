@@ -3,6 +3,7 @@ package dev.intuition.agent;
 import dev.intuition.agent.ship.Shipper;
 import dev.intuition.decoder.DecoderSettings;
 import dev.intuition.decoder.DecoderStats;
+import dev.intuition.wire.AgentIdentity;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -95,14 +96,13 @@ final class ReplayCommand {
 
   private int replay(List<String> files, URI server, String token, DecoderSettings settings,
       boolean realTime, boolean loop) {
-    String agentJson = "{\"id\":\"replay\",\"host\":\"replay\",\"version\":\""
-        + AgentCommand.VERSION + "\"}";
+    AgentIdentity identity = new AgentIdentity("replay", "replay", AgentCommand.VERSION);
     // The bundles' containers travel with the batches as a live agent's inventory does, so the
     // server knows their stacks (islands) and can name what the bundle could not.
-    String metadata = "";
+    Shipper.Metadata metadata = null;
     try {
       List<dev.intuition.agent.inventory.ContainerInfo> containers = new ArrayList<>();
-      List<dev.intuition.agent.inventory.SwarmService> services = new ArrayList<>();
+      List<dev.intuition.wire.SwarmService> services = new ArrayList<>();
       for (String f : files) {
         if (dev.intuition.agent.bundle.Bundle.isBundle(Path.of(f))) {
           try (var b = dev.intuition.agent.bundle.Bundle.open(Path.of(f))) {
@@ -112,17 +112,16 @@ final class ReplayCommand {
         }
       }
       if (!containers.isEmpty()) {
-        metadata = "\"inventory\":" + new com.fasterxml.jackson.databind.ObjectMapper()
-            .writeValueAsString(AgentCommand.inventory(
-                dev.intuition.agent.inventory.Inventory.of(containers, services)));
+        metadata = new Shipper.Metadata(
+            dev.intuition.agent.inventory.Inventory.of(containers, services).toWire(), null);
       }
     } catch (IOException e) {
       err.println("intuition replay: " + e.getMessage());
       return 1;
     }
-    String inventory = metadata;
+    Shipper.Metadata inventory = metadata;
     Shipper shipper = new Shipper(new Shipper.Settings(server, token, 1_000_000, 2000,
-        Duration.ofMillis(realTime ? 200 : 1000), Duration.ofSeconds(5)), agentJson,
+        Duration.ofMillis(realTime ? 200 : 1000), Duration.ofSeconds(5)), identity,
         () -> inventory).start();
     long transactions = 0;
     try {
@@ -141,7 +140,7 @@ final class ReplayCommand {
       return 1;
     }
     shipper.close();
-    Shipper.Counters c = shipper.counters();
+    dev.intuition.wire.ShippingHealth c = shipper.counters();
     err.printf(Locale.ROOT, "replay: sent %,d of %,d transactions to %s (%,d dropped)%s%n",
         c.sent(), transactions, server, c.dropped(),
         c.lastError() == null ? "" : "; last error: " + c.lastError());

@@ -169,7 +169,8 @@ class IngestHardeningTest {
       }
       try (Shipper s = new Shipper(new Shipper.Settings(URI.create("http://127.0.0.1:"
           + proxy.getLocalPort()), "hardening", 1000, 100, Duration.ofMillis(50),
-          Duration.ofSeconds(60)), "{\"id\":\"lossy\"}", () -> "").start()) {
+          Duration.ofSeconds(60)), new dev.intuition.wire.AgentIdentity("lossy", null, null),
+          null).start()) {
         calls.forEach(s::offer);
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (s.counters().sent() < 50 && System.nanoTime() < deadline) {

@@ -23,7 +23,7 @@ final class ShipThroughAgent {
     long before = ingest.transactions();
     try (Shipper s = new Shipper(new Shipper.Settings(URI.create("http://127.0.0.1:" + port),
         token, 100_000, 500, Duration.ofMillis(50), Duration.ofSeconds(5)),
-        "{\"id\":\"test\"}", () -> "", clock).start()) {
+        new dev.intuition.wire.AgentIdentity("test", null, null), null, clock).start()) {
       transactions.forEach(s::offer);
       long deadline = System.nanoTime() + 20_000_000_000L;
       while (ingest.transactions() - before < transactions.size()

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.intuition.agent.inventory.ContainerInfo;
 import dev.intuition.agent.inventory.Inventory;
-import dev.intuition.agent.inventory.SwarmService;
+import dev.intuition.wire.SwarmService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

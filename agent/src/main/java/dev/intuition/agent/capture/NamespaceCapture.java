@@ -24,7 +24,15 @@ import java.util.concurrent.TimeoutException;
 public final class NamespaceCapture implements AutoCloseable {
   /** What a namespace's capture has seen so far: libpcap's counters and the decoders'. */
   public record Health(String name, long packets, long dropped, long droppedByInterface,
-      Map<DecoderStats.Counter, Long> decoder, String error) {}
+      Map<DecoderStats.Counter, Long> decoder, String error) {
+    /** As the wire carries it: the decoder's counters by their wire names. */
+    public dev.intuition.wire.CaptureHealth toWire() {
+      Map<String, Long> counters = new java.util.LinkedHashMap<>();
+      decoder.forEach((counter, n) -> counters.put(counter.wireName(), n));
+      return new dev.intuition.wire.CaptureHealth(name, packets, dropped, droppedByInterface,
+          counters, error);
+    }
+  }
 
   private final String name;
   private final Path namespaceFile;

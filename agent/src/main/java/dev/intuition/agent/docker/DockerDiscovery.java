@@ -17,7 +17,7 @@ import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.intuition.agent.inventory.ContainerInfo;
 import dev.intuition.agent.inventory.Inventory;
 import dev.intuition.agent.inventory.ServiceNaming;
-import dev.intuition.agent.inventory.SwarmService;
+import dev.intuition.wire.SwarmService;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;

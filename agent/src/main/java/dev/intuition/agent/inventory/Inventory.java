@@ -1,5 +1,8 @@
 package dev.intuition.agent.inventory;
 
+import dev.intuition.wire.Container;
+import dev.intuition.wire.SwarmService;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -66,5 +69,19 @@ public record Inventory(Map<String, ContainerInfo> containers, List<SwarmService
   public boolean running(String ip) {
     ContainerInfo c = byAddress.get(ip);
     return c != null && containers.containsKey(c.id());
+  }
+
+  /** What the wire carries of this snapshot (docs/wire-format.md): the containers, then the exited. */
+  public dev.intuition.wire.Inventory toWire() {
+    List<Container> out = new ArrayList<>(containers.size() + exited.size());
+    containers.values().forEach(c -> out.add(toWire(c, false)));
+    exited.values().forEach(c -> out.add(toWire(c, true)));
+    return new dev.intuition.wire.Inventory(out, services);
+  }
+
+  private static Container toWire(ContainerInfo c, boolean exited) {
+    return new Container(c.id(), c.name(), c.image(), c.placement().service(),
+        c.placement().task(), c.placement().group(), c.addresses(), c.networkMode(), c.labels(),
+        exited);
   }
 }

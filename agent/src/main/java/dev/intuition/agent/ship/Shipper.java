@@ -2,13 +2,20 @@ package dev.intuition.agent.ship;
 
 import dev.intuition.decoder.Transaction;
 import dev.intuition.decoder.json.TransactionJson;
+import dev.intuition.wire.AgentIdentity;
+import dev.intuition.wire.Batch;
+import dev.intuition.wire.Health;
+import dev.intuition.wire.IngestAnswer;
+import dev.intuition.wire.Inventory;
+import dev.intuition.wire.ShippingHealth;
+import dev.intuition.wire.Wire;
+import dev.intuition.wire.WireCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +29,7 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Sends the agent's transactions to the topology server in batches over one persistent HTTP/1.1
  * connection, gzip-compressed and authenticated with the shared token (wire format: docs/wire-format.md,
- * version {@value #WIRE_VERSION}). Transactions wait in a bounded queue. A batch the server refuses
+ * {@link Wire#VERSION}, written by {@link WireCodec}). Transactions wait in a bounded queue. A batch the server refuses
  * with a 4xx (bad token, malformed, too large: sending it again would not help) is dropped and
  * counted; on a 5xx, a 408 or 429, a timeout or a refused connection the same batch is sent again,
  * after a backoff from 0.5 s doubling to 30 s with jitter and never sooner than the server's
@@ -33,19 +40,8 @@ import java.util.zip.GZIPOutputStream;
  * carries the agent's inventory and capture health, even when there is no traffic.
  */
 public final class Shipper implements AutoCloseable {
-  public static final int WIRE_VERSION = 1;
-  public static final String PATH = "/api/v1/ingest";
-  public static final String SENT_AT_HEADER = "X-Intuition-Sent-At";
-
-  /**
-   * What shipping has done so far.
-   *
-   * @param refusedBatches batches the server refused with a 4xx (their transactions are in dropped)
-   * @param serverExpired calls the server took but dropped as older than its retention
-   * @param serverFuture calls the server took but dropped as from the future (this host's clock)
-   */
-  public record Counters(long queued, long sent, long dropped, long batches, long failedAttempts,
-      String lastError, long refusedBatches, long serverExpired, long serverFuture) {}
+  /** What rides along every few seconds: the host's inventory and the agent's health. */
+  public record Metadata(Inventory inventory, Health health) {}
 
   /** Where and how to ship. */
   public record Settings(URI server, String token, int queueCapacity, int batchSize,
@@ -57,8 +53,8 @@ public final class Shipper implements AutoCloseable {
   }
 
   private final Settings settings;
-  private final String agentJson;
-  private final Supplier<String> metadataJson;
+  private final AgentIdentity agent;
+  private final Supplier<Metadata> metadata;
   private final ArrayBlockingQueue<Transaction> queue;
   private final HttpClient http;
   private final AtomicLong sent = new AtomicLong();
@@ -78,20 +74,21 @@ public final class Shipper implements AutoCloseable {
   private Thread thread;
 
   /**
-   * @param agentJson the agent's identity as a JSON object ({"id":..,"host":..,"version":..})
-   * @param metadataJson inventory and health as JSON members ({@code "inventory":{..},"health":{..}}),
-   *     called on the shipping thread every {@code metadataInterval}
+   * @param agent who sends
+   * @param metadata inventory and health, called on the shipping thread every
+   *     {@code metadataInterval}; null, or a null answer, sends none
    */
-  public Shipper(Settings settings, String agentJson, Supplier<String> metadataJson) {
-    this(settings, agentJson, metadataJson, Clock.systemUTC());
+  public Shipper(Settings settings, AgentIdentity agent, Supplier<Metadata> metadata) {
+    this(settings, agent, metadata, Clock.systemUTC());
   }
 
   /** @param clock what batches say about when they were sent */
-  public Shipper(Settings settings, String agentJson, Supplier<String> metadataJson, Clock clock) {
+  public Shipper(Settings settings, AgentIdentity agent, Supplier<Metadata> metadata,
+      Clock clock) {
     this.clock = clock;
     this.settings = settings;
-    this.agentJson = agentJson;
-    this.metadataJson = metadataJson;
+    this.agent = agent;
+    this.metadata = metadata == null ? () -> null : metadata;
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
@@ -109,8 +106,9 @@ public final class Shipper implements AutoCloseable {
     }
   }
 
-  public Counters counters() {
-    return new Counters(queue.size(), sent.get(), dropped.get(), batches.get(), failed.get(),
+  /** What shipping has done so far, as the agent's health reports it. */
+  public ShippingHealth counters() {
+    return new ShippingHealth(queue.size(), sent.get(), dropped.get(), batches.get(), failed.get(),
         lastError, refusedBatches.get(), serverExpired.get(), serverFuture.get());
   }
 
@@ -133,7 +131,7 @@ public final class Shipper implements AutoCloseable {
       if (batch.isEmpty() && !metadataDue) {
         continue;
       }
-      Result result = send(encode(batch, metadataDue ? metadataJson.get() : null));
+      Result result = send(encode(batch, metadataDue ? metadata.get() : null));
       switch (result) {
         case DELIVERED -> sent.addAndGet(batch.size());
         case REFUSED -> dropped.addAndGet(batch.size());
@@ -159,13 +157,13 @@ public final class Shipper implements AutoCloseable {
     while (true) {
       long retryAfter = 0;
       try {
-        HttpRequest request = HttpRequest.newBuilder(settings.server().resolve(PATH))
+        HttpRequest request = HttpRequest.newBuilder(settings.server().resolve(Wire.PATH))
             .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Bearer " + settings.token())
-            .header("Content-Type", "application/json")
+            .header(Wire.AUTHORIZATION_HEADER, Wire.BEARER + settings.token())
+            .header("Content-Type", Wire.CONTENT_TYPE)
             .header("Content-Encoding", "gzip")
-            .header("X-Intuition-Wire-Version", Integer.toString(WIRE_VERSION))
-            .header(SENT_AT_HEADER, TransactionJson.instant(clock.instant()))
+            .header(Wire.VERSION_HEADER, Integer.toString(Wire.VERSION))
+            .header(Wire.SENT_AT_HEADER, TransactionJson.instant(clock.instant()))
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
         HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -173,8 +171,9 @@ public final class Shipper implements AutoCloseable {
         if (status / 100 == 2) {
           batches.incrementAndGet();
           lastError = null;
-          serverExpired.addAndGet(count(r.body(), "expired"));
-          serverFuture.addAndGet(count(r.body(), "future"));
+          IngestAnswer answer = WireCodec.readAnswer(r.body());
+          serverExpired.addAndGet(answer.expired());
+          serverFuture.addAndGet(answer.future());
           return Result.DELIVERED;
         }
         lastError = "server answered " + status + ": " + shorten(r.body());
@@ -202,43 +201,18 @@ public final class Shipper implements AutoCloseable {
     }
   }
 
-  /** A count from the server's answer ({@code "expired":12}), 0 when it has none. */
-  static long count(String body, String field) {
-    if (body == null) {
-      return 0;
-    }
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + field + "\":(\\d{1,18})")
-        .matcher(body);
-    return m.find() ? Long.parseLong(m.group(1)) : 0;
-  }
-
   private static String shorten(String s) {
     return s == null ? "" : s.length() <= 300 ? s : s.substring(0, 297) + "...";
   }
 
   /** The batch as gzip-compressed JSON (docs/wire-format.md). */
-  byte[] encode(List<Transaction> batch, String metadata) {
-    StringBuilder sb = new StringBuilder(256 + batch.size() * 400);
-    sb.append("{\"version\":").append(WIRE_VERSION)
-        .append(",\"agent\":").append(agentJson)
-        .append(",\"run\":\"").append(run).append('"')
-        .append(",\"sequence\":").append(++sequence)
-        .append(",\"sentAt\":\"").append(TransactionJson.instant(clock.instant())).append('"')
-        .append(",\"transactions\":[");
-    for (int i = 0; i < batch.size(); i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      TransactionJson.write(batch.get(i), sb);
-    }
-    sb.append(']');
-    if (metadata != null && !metadata.isEmpty()) {
-      sb.append(',').append(metadata);
-    }
-    sb.append('}');
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(sb.length() / 4 + 64);
+  byte[] encode(List<Transaction> transactions, Metadata metadata) {
+    Batch batch = new Batch(Wire.VERSION, agent, run, ++sequence, clock.instant(),
+        transactions, metadata == null ? null : metadata.inventory(),
+        metadata == null ? null : metadata.health());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + transactions.size() * 100);
     try (GZIPOutputStream gz = new GZIPOutputStream(bytes, 1 << 16)) {
-      gz.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+      WireCodec.write(batch, gz);
     } catch (IOException e) {
       throw new IllegalStateException("gzip to memory failed", e);
     }

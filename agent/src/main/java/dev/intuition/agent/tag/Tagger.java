@@ -2,7 +2,7 @@ package dev.intuition.agent.tag;
 
 import dev.intuition.agent.inventory.ContainerInfo;
 import dev.intuition.agent.inventory.Inventory;
-import dev.intuition.agent.inventory.SwarmService;
+import dev.intuition.wire.SwarmService;
 import dev.intuition.decoder.Transaction;
 
 /**

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.intuition.agent.Agent;
 import dev.intuition.agent.capture.CaptureSettings;
-import dev.intuition.agent.inventory.SwarmService;
+import dev.intuition.wire.SwarmService;
 import dev.intuition.decoder.Transaction;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,6 +10,11 @@ import dev.intuition.decoder.Endpoint;
 import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.Protocol;
 import dev.intuition.decoder.Transaction;
+import dev.intuition.wire.AgentIdentity;
+import dev.intuition.wire.Health;
+import dev.intuition.wire.Inventory;
+import dev.intuition.wire.ShippingHealth;
+import dev.intuition.wire.Wire;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -37,6 +42,8 @@ class ShipperTest {
   private final List<String> sentAt = new CopyOnWriteArrayList<>();
   private volatile int status = 202;
   private volatile String retryAfter;
+  /** The body of a 202, if any. */
+  private volatile String answerBody;
   /** Answers with {@code status} this many times, then 202. */
   private volatile int failTimes = Integer.MAX_VALUE;
 
@@ -49,9 +56,9 @@ class ShipperTest {
 
   private int startServer(int port) throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-    server.createContext(Shipper.PATH, exchange -> {
+    server.createContext(Wire.PATH, exchange -> {
       attempts.add(System.nanoTime());
-      sentAt.add(exchange.getRequestHeaders().getFirst(Shipper.SENT_AT_HEADER));
+      sentAt.add(exchange.getRequestHeaders().getFirst(Wire.SENT_AT_HEADER));
       headers.add(exchange.getRequestHeaders().getFirst("Authorization") + " "
           + exchange.getRequestHeaders().getFirst("Content-Encoding") + " "
           + exchange.getRequestHeaders().getFirst("X-Intuition-Wire-Version"));
@@ -64,7 +71,13 @@ class ShipperTest {
       if (retryAfter != null && answer != 202) {
         exchange.getResponseHeaders().add("Retry-After", retryAfter);
       }
-      exchange.sendResponseHeaders(answer, -1);
+      if (answer == 202 && answerBody != null) {
+        byte[] body = answerBody.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(answer, body.length);
+        exchange.getResponseBody().write(body);
+      } else {
+        exchange.sendResponseHeaders(answer, -1);
+      }
       exchange.close();
     });
     server.start();
@@ -92,8 +105,8 @@ class ShipperTest {
   private Shipper shipper(int port, int queue) {
     return new Shipper(new Shipper.Settings(URI.create("http://127.0.0.1:" + port), "s3cret",
         queue, 500, Duration.ofMillis(100), Duration.ofSeconds(5)),
-        "{\"id\":\"host-1\",\"host\":\"node-a\"}",
-        () -> "\"inventory\":{\"containers\":[]},\"health\":{\"captures\":[]}").start();
+        new AgentIdentity("host-1", "node-a", "test"),
+        () -> new Shipper.Metadata(Inventory.EMPTY, new Health(List.of(), null, null))).start();
   }
 
   @Test
@@ -151,7 +164,7 @@ class ShipperTest {
       for (int i = 0; i < 1000; i++) {
         s.offer(tx(i));
       }
-      Shipper.Counters c = s.counters();
+      ShippingHealth c = s.counters();
       assertEquals(50, c.queued());
       assertEquals(950, c.dropped());
       startServer(port);
@@ -215,7 +228,7 @@ class ShipperTest {
     int port = startServer(0);
     try (Shipper s = new Shipper(new Shipper.Settings(URI.create("http://127.0.0.1:" + port),
         "s3cret", 100, 500, Duration.ofMillis(100), Duration.ofHours(1)),
-        "{\"id\":\"host-1\"}", () -> "").start()) {
+        new AgentIdentity("host-1", null, null), null).start()) {
       s.offer(tx(1));
       assertTrue(waitFor(() -> s.counters().sent() == 1), s.counters()::toString);
       s.offer(tx(2));
@@ -234,12 +247,17 @@ class ShipperTest {
   }
 
   @Test
-  void whatTheServerKeptOutIsCounted() {
-    String answer = "{\"accepted\":10,\"counted\":5,\"duplicates\":0,\"future\":2,"
-        + "\"expired\":3,\"late\":0}";
-    assertEquals(3, Shipper.count(answer, "expired"));
-    assertEquals(2, Shipper.count(answer, "future"));
-    assertEquals(0, Shipper.count("{}", "expired"));
-    assertEquals(0, Shipper.count(null, "expired"));
+  void whatTheServerKeptOutIsCounted() throws Exception {
+    status = 202;
+    answerBody = "{\"accepted\":10,\"counted\":5,\"duplicates\":0,\"future\":2,"
+        + "\"expired\":3,\"late\":0,\"someday\":{\"a\":[1]}}";
+    int port = startServer(0);
+    try (Shipper s = shipper(port, 100)) {
+      s.offer(tx(1));
+      assertTrue(waitFor(() -> s.counters().sent() == 1), s.counters()::toString);
+      assertTrue(waitFor(() -> s.counters().serverExpired() >= 3), s.counters()::toString);
+      assertEquals(0, s.counters().serverExpired() % 3, "3 per batch");
+      assertEquals(s.counters().serverExpired() / 3 * 2, s.counters().serverFuture());
+    }
   }
 }

@@ -7,7 +7,7 @@ import dev.intuition.agent.inventory.ContainerInfo;
 import dev.intuition.agent.inventory.Inventory;
 import dev.intuition.agent.inventory.Placement;
 import dev.intuition.agent.inventory.ServiceNaming;
-import dev.intuition.agent.inventory.SwarmService;
+import dev.intuition.wire.SwarmService;
 import dev.intuition.decoder.Endpoint;
 import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.Protocol;

@@ -5,56 +5,56 @@ import dev.intuition.decoder.Transaction;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.List;
 
 /**
- * Writes a {@link Transaction} as one line of JSON with the field names of DESIGN.md, timestamps as
- * ISO-8601 UTC with microseconds ({@code 2016-01-05T16:05:52.123456Z}), absent fields left out. Pure
- * JDK so the decoder stays free of frameworks; the server reads the same names with Jackson.
+ * A {@link Transaction} as JSON with the field names of DESIGN.md: the object the decode CLI prints
+ * one per line and the agent ships in its batches. Timestamps are ISO-8601 UTC with microseconds
+ * ({@code 2016-01-05T16:05:52.123456Z}); absent fields are left out, as are empty notes. Written
+ * through {@link JsonWriter}, pure JDK, so the decoder stays free of frameworks.
  */
 public final class TransactionJson {
   private TransactionJson() {}
 
+  /** One transaction as a JSON text (tests, logs). */
   public static String toJson(Transaction t) {
-    StringBuilder sb = new StringBuilder(384);
-    write(t, sb);
-    return sb.toString();
+    JsonWriter w = new JsonWriter();
+    write(t, w);
+    return w.toString();
   }
 
-  public static void write(Transaction t, StringBuilder sb) {
-    sb.append('{');
-    field(sb, "protocol", t.protocol().wireName(), true);
-    endpoint(sb, "client", t.client());
-    endpoint(sb, "server", t.server());
-    if (t.start() != null) {
-      field(sb, "start", instant(t.start()), false);
+  /** One transaction as a JSON object, in the field order of DESIGN.md. */
+  public static void write(Transaction t, JsonWriter w) {
+    w.beginObject();
+    w.field("protocol", t.protocol().wireName());
+    endpoint(w, "client", t.client());
+    endpoint(w, "server", t.server());
+    w.field("start", t.start());
+    w.field("end", t.end());
+    w.field("durationMicros", t.durationMicros());
+    w.field("method", t.method());
+    w.field("resource", t.resource());
+    w.field("query", t.query());
+    w.field("status", t.status());
+    w.field("outcome", t.outcome().wireName());
+    w.field("requestBytes", t.requestBytes());
+    w.field("responseBytes", t.responseBytes());
+    w.field("rows", t.rows());
+    w.field("host", t.host());
+    w.field("forwardedFor", t.forwardedFor());
+    w.field("params", t.params());
+    if (!t.notes().isEmpty()) {
+      w.name("notes").beginArray();
+      for (String note : t.notes()) {
+        w.value(note);
+      }
+      w.endArray();
     }
-    if (t.end() != null) {
-      field(sb, "end", instant(t.end()), false);
-    }
-    if (t.durationMicros() != null) {
-      sb.append(",\"durationMicros\":").append(t.durationMicros());
-    }
-    field(sb, "method", t.method(), false);
-    field(sb, "resource", t.resource(), false);
-    field(sb, "query", t.query(), false);
-    field(sb, "status", t.status(), false);
-    field(sb, "outcome", t.outcome().wireName(), false);
-    sb.append(",\"requestBytes\":").append(t.requestBytes());
-    sb.append(",\"responseBytes\":").append(t.responseBytes());
-    if (t.rows() != null) {
-      sb.append(",\"rows\":").append(t.rows());
-    }
-    field(sb, "host", t.host(), false);
-    field(sb, "forwardedFor", t.forwardedFor(), false);
-    field(sb, "params", t.params(), false);
-    notes(sb, t.notes());
-    field(sb, "clientContainer", t.clientContainer(), false);
-    field(sb, "serverContainer", t.serverContainer(), false);
-    field(sb, "clientService", t.clientService(), false);
-    field(sb, "serverService", t.serverService(), false);
-    field(sb, "observedAt", t.observedAt(), false);
-    sb.append('}');
+    w.field("clientContainer", t.clientContainer());
+    w.field("serverContainer", t.serverContainer());
+    w.field("clientService", t.clientService());
+    w.field("serverService", t.serverService());
+    w.field("observedAt", t.observedAt());
+    w.endObject();
   }
 
   /** ISO-8601 UTC with exactly six fractional digits. */
@@ -79,57 +79,7 @@ public final class TransactionJson {
     return sb.append(s);
   }
 
-  private static void endpoint(StringBuilder sb, String name, Endpoint e) {
-    sb.append(",\"").append(name).append("\":{\"ip\":");
-    string(sb, e.ip());
-    sb.append(",\"port\":").append(e.port()).append('}');
-  }
-
-  private static void notes(StringBuilder sb, List<String> notes) {
-    if (notes.isEmpty()) {
-      return;
-    }
-    sb.append(",\"notes\":[");
-    for (int i = 0; i < notes.size(); i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      string(sb, notes.get(i));
-    }
-    sb.append(']');
-  }
-
-  private static void field(StringBuilder sb, String name, String value, boolean first) {
-    if (value == null) {
-      return;
-    }
-    if (!first) {
-      sb.append(',');
-    }
-    sb.append('"').append(name).append("\":");
-    string(sb, value);
-  }
-
-  /** A JSON string (RFC 8259 7): quotes, backslashes and control characters escaped. */
-  static void string(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    sb.append('"');
+  private static void endpoint(JsonWriter w, String name, Endpoint e) {
+    w.name(name).beginObject().field("ip", e.ip()).field("port", e.port()).endObject();
   }
 }

@@ -2,44 +2,40 @@ package dev.intuition.server.ingest;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.intuition.decoder.Transaction;
 import dev.intuition.server.api.ApiException;
+import dev.intuition.wire.Batch;
+import dev.intuition.wire.UnsupportedVersionException;
+import dev.intuition.wire.Wire;
+import dev.intuition.wire.WireCodec;
+import dev.intuition.wire.WireFormatException;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.ZipException;
 import org.springframework.http.HttpStatus;
 
 /**
- * Reads one batch (docs/wire-format.md) from a request body as a stream: token by token, one
- * transaction at a time, each checked and cut to the limits as it is read, so the body is never held
- * whole, neither as bytes nor as a tree. Nothing is applied here; a batch that fails anywhere is
- * refused whole. What may go wrong, and the answer: a body over {@code maxRequestBytes} as sent or
- * {@code maxBodyBytes} decompressed, 413; gzip that is empty, truncated, corrupt or followed by other
- * bytes, malformed JSON, JSON after the batch, a transaction the graph cannot count, 400 (naming the
- * transaction); the in-flight budget spent, 503 (the agent sends it again).
+ * Reads one batch (docs/wire-format.md) from a request body as a stream, through the wire model's
+ * {@link WireCodec}: token by token, one transaction at a time, each checked and cut to the limits as
+ * it is read, so the body is never held whole, neither as bytes nor as a tree. Nothing is applied
+ * here; a batch that fails anywhere is refused whole. What may go wrong, and the answer: a body over
+ * {@code maxRequestBytes} as sent or {@code maxBodyBytes} decompressed, 413; gzip that is empty,
+ * truncated, corrupt or followed by other bytes, malformed JSON, JSON after the batch, a transaction
+ * the graph cannot count, 400 (naming the transaction); a wire version this server does not speak,
+ * 426; the in-flight budget spent, 503 (the agent sends it again).
  */
 final class BatchReader {
-  /** A batch, checked. */
-  record Batch(int version, String agentId, String agentHost, String run, long sequence,
-      String sentAtText, Instant sentAt, List<Transaction> transactions, JsonNode inventory,
-      JsonNode health, int truncated) {}
+  /** A batch, checked: what the wire carried, and how many transactions had texts cut. */
+  record Checked(Batch batch, int truncated) {}
 
-  private final ObjectMapper json;
   private final TransactionCheck check;
   private final long maxRequestBytes;
   private final long maxBodyBytes;
 
-  BatchReader(ObjectMapper json, TransactionCheck check, long maxRequestBytes, long maxBodyBytes) {
-    this.json = json;
+  BatchReader(TransactionCheck check, long maxRequestBytes, long maxBodyBytes) {
     this.check = check;
     this.maxRequestBytes = maxRequestBytes;
     this.maxBodyBytes = maxBodyBytes;
@@ -49,7 +45,7 @@ final class BatchReader {
    * @param encoding the Content-Encoding: null, identity or gzip
    * @param lease where the decompressed bytes are accounted while the batch is in flight
    */
-  Batch read(InputStream body, long contentLength, String encoding, InFlightBytes.Lease lease) {
+  Checked read(InputStream body, long contentLength, String encoding, InFlightBytes.Lease lease) {
     if (contentLength > maxRequestBytes) {
       throw tooLarge("request", maxRequestBytes);
     }
@@ -62,13 +58,28 @@ final class BatchReader {
           "Content-Encoding " + encoding + " is not supported (gzip or none)");
     }
     in = new Limited(in, maxBodyBytes, "decompressed body", lease);
-    try (JsonParser p = json.getFactory().createParser(in)) {
-      return parse(p);
+    AtomicInteger truncated = new AtomicInteger();
+    try (JsonParser p = WireCodec.factory().createParser(in)) {
+      Batch batch = WireCodec.readBatch(p, (i, t) -> {
+        String problem = check.problem(t);
+        if (problem != null) {
+          throw new WireFormatException("transaction " + i + " " + problem
+              + "; nothing of this batch was applied");
+        }
+        Transaction cut = check.truncated(t);
+        if (cut != t) {
+          truncated.incrementAndGet();
+        }
+        return cut;
+      });
+      return new Checked(batch, truncated.get());
     } catch (TooLarge e) {
       throw tooLarge(e.what, e.limit);
     } catch (InFlightBytes.Exhausted e) {
       throw new Overloaded(e.getMessage());
-    } catch (ZipException e) {
+    } catch (UnsupportedVersionException e) {
+      throw unsupported(e.version());
+    } catch (WireFormatException | ZipException e) {
       throw new ApiException(HttpStatus.BAD_REQUEST, e.getMessage());
     } catch (JsonProcessingException e) {
       throw new ApiException(HttpStatus.BAD_REQUEST, "malformed batch: "
@@ -85,123 +96,9 @@ final class BatchReader {
     return e.getLocation() == null ? "" : " (at byte " + e.getLocation().getByteOffset() + ")";
   }
 
-  private Batch parse(JsonParser p) throws IOException {
-    JsonToken first = p.nextToken();
-    if (first == null) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "empty body: a batch is a JSON object");
-    }
-    if (first != JsonToken.START_OBJECT) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "a batch is a JSON object, got " + first);
-    }
-    Integer version = null;
-    String agentId = null;
-    String agentHost = null;
-    String run = null;
-    long sequence = 0;
-    String sentAtText = null;
-    List<Transaction> transactions = null;
-    JsonNode inventory = null;
-    JsonNode health = null;
-    int truncated = 0;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken value = p.nextToken();
-      switch (field) {
-        case "version" -> {
-          if (value != JsonToken.VALUE_NUMBER_INT) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "'version' must be a number");
-          }
-          version = p.getIntValue();
-          if (version != IngestController.WIRE_VERSION) {
-            throw unsupported(version);
-          }
-        }
-        case "agent" -> {
-          JsonNode agent = p.readValueAsTree();
-          if (agent != null && agent.isObject()) {
-            agentId = text(agent, "id");
-            agentHost = text(agent, "host");
-            run = run != null ? run : text(agent, "run");
-          }
-        }
-        case "run" -> run = value == JsonToken.VALUE_STRING ? p.getText() : run;
-        case "sequence" -> {
-          if (value != JsonToken.VALUE_NUMBER_INT && value != JsonToken.VALUE_NULL) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "'sequence' must be a number");
-          }
-          sequence = value == JsonToken.VALUE_NULL ? 0 : p.getLongValue();
-        }
-        case "sentAt" -> sentAtText = value == JsonToken.VALUE_STRING ? p.getText() : null;
-        case "transactions" -> {
-          if (value != JsonToken.START_ARRAY) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "'transactions' must be an array");
-          }
-          transactions = new ArrayList<>();
-          while (p.nextToken() != JsonToken.END_ARRAY) {
-            int i = transactions.size();
-            Transaction t;
-            try {
-              t = p.currentToken() == JsonToken.VALUE_NULL ? null
-                  : json.readValue(p, Transaction.class);
-            } catch (JsonProcessingException e) {
-              throw new ApiException(HttpStatus.BAD_REQUEST, "malformed batch: transaction " + i
-                  + ": " + e.getOriginalMessage() + where(e));
-            }
-            String problem = check.problem(t);
-            if (problem != null) {
-              throw new ApiException(HttpStatus.BAD_REQUEST, "transaction " + i + " " + problem
-                  + "; nothing of this batch was applied");
-            }
-            Transaction cut = check.truncated(t);
-            if (cut != t) {
-              truncated++;
-            }
-            transactions.add(cut);
-          }
-        }
-        case "inventory" -> inventory = p.readValueAsTree();
-        case "health" -> health = p.readValueAsTree();
-        default -> p.skipChildren();
-      }
-    }
-    if (p.currentToken() != JsonToken.END_OBJECT) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "malformed batch: expected a member name");
-    }
-    JsonToken after = p.nextToken(); // reads to the end: the gzip trailer is checked on the way
-    if (after != null) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "unexpected " + after
-          + " after the batch object");
-    }
-    if (version == null) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "the batch has no 'version'");
-    }
-    if (transactions == null) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "the batch has no 'transactions' array");
-    }
-    return new Batch(version, agentId, agentHost, run, sequence, sentAtText, instant(sentAtText),
-        transactions, inventory != null && inventory.isObject() ? inventory : null,
-        health != null && health.isObject() ? health : null, truncated);
-  }
-
-  static Instant instant(String text) {
-    if (text == null) {
-      return null;
-    }
-    try {
-      return Instant.parse(text.trim());
-    } catch (DateTimeParseException e) {
-      return null;
-    }
-  }
-
-  private static String text(JsonNode n, String field) {
-    JsonNode v = n.get(field);
-    return v == null || v.isNull() || v.isContainerNode() ? null : v.asText();
-  }
-
   static ApiException unsupported(Object version) {
     return new ApiException(HttpStatus.UPGRADE_REQUIRED, "wire version " + version
-        + " is not supported; this server speaks version " + IngestController.WIRE_VERSION);
+        + " is not supported; this server speaks version " + Wire.VERSION);
   }
 
   private static ApiException tooLarge(String what, long limit) {

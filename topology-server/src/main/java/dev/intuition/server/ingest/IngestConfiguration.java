@@ -39,7 +39,7 @@ class IngestConfiguration {
       @Value("${intuition.limits.max-query-length:4096}") int maxQuery,
       @Value("${intuition.limits.max-status-length:256}") int maxStatus,
       @Value("${intuition.limits.max-notes:16}") int maxNotes) {
-    return new BatchReader(dev.intuition.server.Json.mapper(), new TransactionCheck(
+    return new BatchReader(new TransactionCheck(
         new TransactionCheck.Limits(maxName, maxResource, maxQuery, maxStatus, maxNotes)),
         maxRequest, maxBody);
   }

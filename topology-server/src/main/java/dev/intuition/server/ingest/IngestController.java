@@ -2,17 +2,20 @@ package dev.intuition.server.ingest;
 
 import dev.intuition.server.TopologyServer.AgentToken;
 import dev.intuition.server.api.ApiException;
+import dev.intuition.wire.Batch;
+import dev.intuition.wire.IngestAnswer;
+import dev.intuition.wire.Wire;
+import dev.intuition.wire.WireCodec;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -28,9 +31,6 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 public class IngestController {
-  public static final int WIRE_VERSION = 1;
-  public static final String SENT_AT_HEADER = "X-Intuition-Sent-At";
-
   private final Ingester ingester;
   private final BatchReader reader;
   private final InFlightBytes inFlight;
@@ -75,36 +75,32 @@ public class IngestController {
         .register(registry);
   }
 
-  @PostMapping("/api/v1/ingest")
-  ResponseEntity<Map<String, Object>> ingest(HttpServletRequest request) throws IOException {
+  @PostMapping(Wire.PATH)
+  ResponseEntity<byte[]> ingest(HttpServletRequest request) throws IOException {
     try (InFlightBytes.Lease lease = inFlight.lease()) {
-      String auth = request.getHeader("Authorization");
-      if (auth == null || !auth.startsWith("Bearer ") || !token.matches(auth.substring(7).trim())) {
+      String auth = request.getHeader(Wire.AUTHORIZATION_HEADER);
+      if (auth == null || !auth.startsWith(Wire.BEARER)
+          || !token.matches(auth.substring(Wire.BEARER.length()).trim())) {
         throw new ApiException(HttpStatus.UNAUTHORIZED,
             "missing or wrong token: send 'Authorization: Bearer <INTUITION_TOKEN>'");
       }
-      String version = request.getHeader("X-Intuition-Wire-Version");
-      if (version != null && !version.trim().equals(Integer.toString(WIRE_VERSION))) {
+      String version = request.getHeader(Wire.VERSION_HEADER);
+      if (version != null && !version.trim().equals(Integer.toString(Wire.VERSION))) {
         throw BatchReader.unsupported(version);
       }
-      BatchReader.Batch batch = reader.read(request.getInputStream(),
+      BatchReader.Checked checked = reader.read(request.getInputStream(),
           request.getContentLengthLong(), request.getHeader("Content-Encoding"), lease);
+      Batch batch = checked.batch();
       String agent = batch.agentId() != null && !batch.agentId().isBlank() ? batch.agentId()
           : request.getRemoteAddr();
-      Instant sentAt = BatchReader.instant(request.getHeader(SENT_AT_HEADER));
-      Ingester.Result r = ingester.apply(batch, agent, sentAt != null ? sentAt : batch.sentAt());
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("accepted", r.repeated() ? 0 : batch.transactions().size());
-      body.put("counted", r.accepted());
-      body.put("duplicates", r.duplicates());
-      body.put("sequence", batch.sequence());
-      body.put("repeated", r.repeated());
-      body.put("future", r.future());
-      body.put("expired", r.expired());
-      body.put("late", r.late());
-      body.put("truncated", r.truncated());
-      body.put("clockOffsetSeconds", r.clockOffsetSeconds());
-      return ResponseEntity.status(HttpStatus.ACCEPTED).body(body);
+      Instant sentAt = WireCodec.parseInstant(request.getHeader(Wire.SENT_AT_HEADER));
+      Ingester.Result r = ingester.apply(batch, checked.truncated(), agent,
+          sentAt != null ? sentAt : batch.sentAt());
+      IngestAnswer answer = new IngestAnswer(r.repeated() ? 0 : batch.transactions().size(),
+          r.accepted(), r.duplicates(), batch.sequence(), r.repeated(), r.future(), r.expired(),
+          r.late(), r.truncated(), r.clockOffsetSeconds());
+      return ResponseEntity.status(HttpStatus.ACCEPTED).contentType(MediaType.APPLICATION_JSON)
+          .body(WireCodec.toBytes(answer));
     } catch (ApiException e) {
       if (e.status().is4xxClientError()) {
         refused.incrementAndGet();

@@ -7,6 +7,7 @@ import dev.intuition.server.metrics.EdgeMetrics;
 import dev.intuition.server.notice.Notice;
 import dev.intuition.server.notice.NoticeDetector;
 import dev.intuition.server.storage.TransactionStore;
+import dev.intuition.wire.Batch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -92,24 +93,25 @@ public final class Ingester {
   /**
    * Applies a batch that was read and checked whole.
    *
+   * @param truncated how many of its transactions had texts cut when it was read
    * @param agent the agent's id, or its address when the batch names none
    * @param sentAt the agent's clock when it sent this attempt (header), else the batch's
    */
-  Result apply(BatchReader.Batch batch, String agent, Instant sentAt) {
-    long stamp = batch.sentAtText() == null ? 0 : stamp(batch.sentAtText());
+  public Result apply(Batch batch, int truncated, String agent, Instant sentAt) {
+    long stamp = stamp(batch.sentAt());
     if (!sequences.firstTime(agent, batch.run(), batch.sequence(), stamp)) {
       repeated.incrementAndGet();
       return new Result(true, 0, 0, 0, 0, 0, 0, orZero(clocks.offsetSeconds(agent)));
     }
     try {
-      return applyOnce(batch, agent, sentAt);
+      return applyOnce(batch, truncated, agent, sentAt);
     } catch (RuntimeException e) {
       sequences.forget(agent, batch.run(), batch.sequence(), stamp);
       throw e;
     }
   }
 
-  private Result applyOnce(BatchReader.Batch batch, String agent, Instant sentAt) {
+  private Result applyOnce(Batch batch, int cut, String agent, Instant sentAt) {
     Instant now = clock.instant();
     if (batch.inventory() != null) {
       addresses.update(agent, batch.agentHost(), batch.inventory(), batch.health());
@@ -173,9 +175,8 @@ public final class Ingester {
     future.addAndGet(fromFuture);
     expired.addAndGet(tooOld);
     late.addAndGet(lateCalls);
-    truncated.addAndGet(batch.truncated());
-    return new Result(false, kept.size(), duplicated, fromFuture, tooOld, lateCalls,
-        batch.truncated(), offset);
+    truncated.addAndGet(cut);
+    return new Result(false, kept.size(), duplicated, fromFuture, tooOld, lateCalls, cut, offset);
   }
 
   private void clockNotice(String agent, String host, double offset, boolean corrected,
@@ -237,11 +238,12 @@ public final class Ingester {
         t.observedAt());
   }
 
-  private static long stamp(String text) {
-    long h = 1125899906842597L; // a 64-bit string hash: retries repeat the text exactly
-    for (int i = 0; i < text.length(); i++) {
-      h = 31 * h + text.charAt(i);
+  /** The batch's sentAt as one number (0 when it has none): a retry repeats it exactly. */
+  private static long stamp(Instant sentAt) {
+    if (sentAt == null) {
+      return 0;
     }
+    long h = sentAt.getEpochSecond() * 1_000_000_007L + sentAt.getNano();
     return h == 0 ? 1 : h;
   }
 

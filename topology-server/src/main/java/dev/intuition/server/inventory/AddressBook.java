@@ -1,7 +1,11 @@
 package dev.intuition.server.inventory;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.intuition.decoder.Transaction;
+import dev.intuition.wire.CaptureHealth;
+import dev.intuition.wire.Container;
+import dev.intuition.wire.Health;
+import dev.intuition.wire.Inventory;
+import dev.intuition.wire.SwarmService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,10 +39,10 @@ public final class AddressBook {
 
   /** One agent as last heard from. */
   public record AgentView(String id, String host, Instant lastSeen, int addresses,
-      JsonNode health) {}
+      Health health) {}
 
   private record AgentInventory(String id, String host, Instant received,
-      Map<String, Member> addresses, Map<String, Member> virtualIps, JsonNode health) {}
+      Map<String, Member> addresses, Map<String, Member> virtualIps, Health health) {}
 
   private record Snapshot(Map<String, Member> addresses, Map<String, Member> virtualIps,
       Map<String, String> groups) {}
@@ -52,8 +56,8 @@ public final class AddressBook {
     public static final Limits DEFAULT = new Limits(10_000, 65_536, 200);
   }
 
-  /** An agent's health report is kept up to this size (as JSON text). */
-  static final int MAX_HEALTH_CHARS = 256 * 1024;
+  /** Of an agent's health report, the captures of this many namespaces are kept. */
+  static final int MAX_HEALTH_CAPTURES = 1024;
 
   private final Clock clock;
   private final Duration expiry;
@@ -73,41 +77,35 @@ public final class AddressBook {
   }
 
   /** Takes an agent's {@code inventory} and {@code health} from a batch (docs/wire-format.md). */
-  public synchronized void update(String agentId, String host, JsonNode inventory,
-      JsonNode health) {
+  public synchronized void update(String agentId, String host, Inventory inventory,
+      Health health) {
     if (!agents.containsKey(agentId) && agents.size() >= limits.maxAgents()) {
       refused++;
       return;
     }
     int max = limits.maxAddressesPerAgent();
     Map<String, Member> addresses = new HashMap<>();
-    for (JsonNode c : inventory.path("containers")) {
-      Member m = new Member(text(c, "name"), text(c, "service"), text(c, "group"), agentId,
-          c.path("exited").asBoolean(false));
-      for (JsonNode ip : c.path("addresses")) {
-        if (ip.isTextual() && !ip.asText().isEmpty() && ip.asText().length() <= 45
-            && addresses.size() < max) {
-          addresses.put(ip.asText(), m);
+    for (Container c : inventory.containers()) {
+      Member m = new Member(text(c.name()), text(c.service()), text(c.group()), agentId,
+          c.exited());
+      for (String ip : c.addresses().values()) {
+        if (ip != null && !ip.isEmpty() && ip.length() <= 45 && addresses.size() < max) {
+          addresses.put(ip, m);
         }
       }
     }
     Map<String, Member> vips = new HashMap<>();
-    for (JsonNode s : inventory.path("services")) {
-      Member m = new Member(null, text(s, "name"), text(s, "group"), agentId);
-      for (JsonNode vip : s.path("virtualIps")) {
-        String ip = vip.asText();
-        int slash = ip.indexOf('/'); // Docker gives VIPs with their prefix length
-        ip = slash > 0 ? ip.substring(0, slash) : ip;
+    for (SwarmService s : inventory.services()) {
+      Member m = new Member(null, text(s.name()), text(s.group()), agentId);
+      for (String vip : s.virtualIps()) {
+        int slash = vip.indexOf('/'); // Docker gives VIPs with their prefix length
+        String ip = slash > 0 ? vip.substring(0, slash) : vip;
         if (!ip.isEmpty() && ip.length() <= 45 && vips.size() < max) {
           vips.put(ip, m);
         }
       }
     }
-    if (health != null && health.toString().length() > MAX_HEALTH_CHARS) {
-      health = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
-          .put("error", "the agent's health report was larger than " + MAX_HEALTH_CHARS
-              + " characters and was not kept");
-    }
+    health = bounded(health);
     agents.put(agentId, new AgentInventory(agentId, text(host), clock.instant(),
         Map.copyOf(addresses), Map.copyOf(vips), health));
     rebuild();
@@ -198,9 +196,24 @@ public final class AddressBook {
     return refused;
   }
 
-  private String text(JsonNode n, String field) {
-    JsonNode v = n.get(field);
-    return v == null || v.isNull() || v.isContainerNode() ? null : text(v.asText());
+  /** The health as kept: names and errors cut like names, at most so many captures. */
+  private Health bounded(Health h) {
+    if (h == null) {
+      return null;
+    }
+    List<CaptureHealth> captures = new ArrayList<>();
+    for (CaptureHealth c : h.captures()) {
+      if (captures.size() == MAX_HEALTH_CAPTURES) {
+        break;
+      }
+      Map<String, Long> decoder = c.decoder().size() <= 64 ? c.decoder() : Map.of();
+      captures.add(new CaptureHealth(text(c.name()), c.packets(), c.dropped(),
+          c.droppedByInterface(), decoder, text(c.error())));
+    }
+    var s = h.shipping();
+    return new Health(captures, s == null ? null : new dev.intuition.wire.ShippingHealth(
+        s.queued(), s.sent(), s.dropped(), s.batches(), s.failedAttempts(), text(s.lastError()),
+        s.refusedBatches(), s.serverExpired(), s.serverFuture()), text(h.discoveryError()));
   }
 
   private String text(String s) {

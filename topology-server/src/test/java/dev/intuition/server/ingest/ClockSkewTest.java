@@ -15,6 +15,9 @@ import dev.intuition.server.metrics.EdgeMetrics;
 import dev.intuition.server.notice.Notice;
 import dev.intuition.server.notice.NoticeDetector;
 import dev.intuition.server.storage.InMemoryTransactionStore;
+import dev.intuition.wire.AgentIdentity;
+import dev.intuition.wire.Batch;
+import dev.intuition.wire.Wire;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,10 +55,9 @@ class ClockSkewTest {
     Ingester.Result send(String agent, Instant agentNow, boolean saysWhenSent,
         List<Transaction> calls) {
       long seq = sequences.merge(agent, 1L, Long::sum);
-      String sentAt = saysWhenSent ? agentNow.toString() : null;
-      return ingester.apply(new BatchReader.Batch(1, agent, agent + ".example", "run-" + agent,
-          seq, sentAt, saysWhenSent ? agentNow : null, calls, null, null, 0), agent,
-          saysWhenSent ? agentNow : null);
+      return ingester.apply(new Batch(Wire.VERSION, new AgentIdentity(agent, agent + ".example",
+          "test"), "run-" + agent, seq, saysWhenSent ? agentNow : null, calls, null, null), 0,
+          agent, saysWhenSent ? agentNow : null);
     }
   }
 

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonParser;
 import dev.intuition.decoder.Endpoint;
 import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.Protocol;
 import dev.intuition.decoder.Transaction;
 import dev.intuition.server.MutableClock;
+import dev.intuition.wire.Inventory;
+import dev.intuition.wire.WireCodec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,7 +20,6 @@ import org.junit.jupiter.api.Test;
 
 class AddressBookTest {
   static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
-  final ObjectMapper json = new ObjectMapper();
   final MutableClock clock = new MutableClock(T0);
   final AddressBook book = new AddressBook(clock, Duration.ofMinutes(2));
 
@@ -30,8 +31,16 @@ class AddressBookTest {
         serverService, observedAt);
   }
 
+  /** An inventory as the wire carries it, read by the wire codec as the server reads it. */
+  static Inventory inventory(String json) throws Exception {
+    try (JsonParser p = WireCodec.factory().createParser(json)) {
+      p.nextToken();
+      return WireCodec.readInventory(p);
+    }
+  }
+
   void hostA() throws Exception {
-    book.update("agent-a", "host-a", json.readTree("""
+    book.update("agent-a", "host-a", inventory("""
         {"containers":[{"id":"1","name":"shop_web.1.x","service":"shop_web","group":"shop",
           "addresses":{"shop_net":"10.0.1.5"}}],
          "services":[{"id":"s1","name":"shop_api","group":"shop",
@@ -39,7 +48,7 @@ class AddressBookTest {
   }
 
   void hostB() throws Exception {
-    book.update("agent-b", "host-b", json.readTree("""
+    book.update("agent-b", "host-b", inventory("""
         {"containers":[{"id":"2","name":"shop_api.1.y","service":"shop_api","group":"shop",
           "addresses":{"shop_net":"10.0.1.7"}}],"services":[]}"""), null);
   }

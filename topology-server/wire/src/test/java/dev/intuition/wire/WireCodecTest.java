@@ -1,0 +1,201 @@
+package dev.intuition.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.intuition.decoder.Endpoint;
+import dev.intuition.decoder.Outcome;
+import dev.intuition.decoder.Protocol;
+import dev.intuition.decoder.Transaction;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Every record of the wire model, written by the codec and read back; what the reader forgives. */
+class WireCodecTest {
+  static final Instant T = Instant.parse("2026-11-30T12:00:00.123456Z");
+
+  static Transaction full(int i) {
+    return new Transaction(Protocol.values()[i % 4], new Endpoint("10.0.0." + i, 40000 + i),
+        new Endpoint("fd00::" + i, 5432), T, T.plusMillis(i), (long) i * 1000, "GET",
+        "/p\"a\\t\nh/\u00e9\u2028\uD83D\uDE00", "GET /x?q=1", "200", Outcome.values()[i % 3],
+        i * 10L, i * 20L, (long) i, "host:" + i, "1.2.3.4", "a=b", List.of("one", "two\u0001"),
+        "c" + i, "s" + i, "client-svc", "server-svc", "server");
+  }
+
+  static Transaction minimal() {
+    return new Transaction(Protocol.REDIS, new Endpoint("10.0.0.1", 1), new Endpoint("10.0.0.2",
+        6379), null, T, null, null, null, null, null, Outcome.WARNING, 0, 0, null, null, null,
+        null, List.of(), null, null, null, null, null);
+  }
+
+  static Batch everything() {
+    Map<String, String> addresses = new LinkedHashMap<>();
+    addresses.put("shop_net", "10.0.1.5");
+    addresses.put("ingress", "10.255.0.9");
+    Inventory inventory = new Inventory(List.of(
+        new Container("abc", "shop_web.1.x", "nginx:1", "shop_web", "shop_web.1", "shop",
+            addresses, "shop_net", Map.of("com.docker.stack.namespace", "shop"), false),
+        new Container("def", "gone", null, "gone", null, null, Map.of("bridge", "172.17.0.9"),
+            null, Map.of(), true)),
+        List.of(new SwarmService("s1", "shop_api", "shop", List.of("10.0.1.2/24"), "vip")));
+    Map<String, Long> decoder = new LinkedHashMap<>();
+    decoder.put("packets", 10L);
+    decoder.put("gaps", 2L);
+    Health health = new Health(List.of(new CaptureHealth("shop_web.1.x", 10, 1, 2, decoder, null),
+        new CaptureHealth("broken", 0, 0, 0, Map.of(), "setns failed")),
+        new ShippingHealth(1, 2, 3, 4, 5, "cannot reach", 6, 7, 8), "docker away");
+    return new Batch(Wire.VERSION, new AgentIdentity("machine-1", "node-a", "0.1.0"),
+        "3f1c-run", 42, T, List.of(full(1), full(2), minimal()), inventory, health);
+  }
+
+  static Batch read(String json) throws IOException {
+    return WireCodec.readBatch(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void everyRecordSurvivesTheRoundTrip() throws IOException {
+    Batch b = everything();
+    Batch back = WireCodec.readBatch(new ByteArrayInputStream(WireCodec.toBytes(b)));
+    assertEquals(b, back);
+    Batch bare = new Batch(Wire.VERSION, null, null, 0, null, List.of(), null, null);
+    assertEquals(bare, WireCodec.readBatch(new ByteArrayInputStream(WireCodec.toBytes(bare))));
+  }
+
+  @Test
+  void theAnswerSurvivesTheRoundTrip() {
+    IngestAnswer a = new IngestAnswer(1, 2, 3, 4, true, 5, 6, 7, 8, -86400.25);
+    assertEquals(a, WireCodec.readAnswer(new String(WireCodec.toBytes(a),
+        StandardCharsets.UTF_8)));
+    assertEquals(new IngestAnswer(0, 0, 0, 0, false, 0, 0, 0, 0, 0), WireCodec.readAnswer(null));
+    assertEquals(3, WireCodec.readAnswer("{\"expired\":3,\"x\":{\"y\":[1,2]}").expired(),
+        "what was read before the body broke off stands");
+    assertEquals(0, WireCodec.readAnswer("<html>").expired());
+  }
+
+  @Test
+  void instantsAreCutToMicroseconds() throws IOException {
+    Instant nanos = Instant.parse("2026-11-30T12:00:00.123456789Z");
+    Transaction t = new Transaction(Protocol.HTTP, new Endpoint("1.1.1.1", 1),
+        new Endpoint("2.2.2.2", 2), nanos, nanos, 0L, null, null, null, null, Outcome.OK, 0, 0,
+        null, null, null, null, List.of(), null, null, null, null, null);
+    Batch back = WireCodec.readBatch(new ByteArrayInputStream(WireCodec.toBytes(new Batch(1, null,
+        null, 0, nanos, List.of(t), null, null))));
+    assertEquals(Instant.parse("2026-11-30T12:00:00.123456Z"), back.transactions().get(0).start());
+    assertEquals(Instant.parse("2026-11-30T12:00:00.123456Z"), back.sentAt());
+  }
+
+  @Test
+  void theReaderForgivesHarmlessDifferences() throws IOException {
+    Batch b = read("""
+        {"version":1,"agent":{"id":7,"run":"r-in-agent","extra":[1]},"sequence":null,
+         "sentAt":"2026-11-30T13:00:00.5+01:00","future":{"x":1},
+         "transactions":[{"protocol":"PGSQL","outcome":"Error","client":{"ip":"10.0.0.1",
+           "port":"5000"},"server":{"ip":"10.0.0.2","port":5432.0},"start":1764504000,
+           "end":1764504000.25,"durationMicros":"250000","status":23505,"notes":null,
+           "requestBytes":1.9,"unknown":{"deep":[{"a":1}]}}],
+         "inventory":{"containers":[{"id":"a","addresses":{"n":"10.0.0.2","bad":{}},
+           "exited":"yes","labels":[]},7],"services":"none"},
+         "health":{"captures":[{"name":"x","packets":"many","decoder":{"gaps":3}}],
+           "shipping":[]}}
+        """);
+    assertEquals("7", b.agentId());
+    assertEquals("r-in-agent", b.run());
+    assertEquals(0, b.sequence());
+    assertEquals(Instant.parse("2026-11-30T12:00:00.5Z"), b.sentAt());
+    Transaction t = b.transactions().get(0);
+    assertEquals(Protocol.POSTGRESQL, t.protocol());
+    assertEquals(Outcome.ERROR, t.outcome());
+    assertEquals(new Endpoint("10.0.0.1", 5000), t.client());
+    assertEquals(5432, t.server().port());
+    assertEquals(Instant.ofEpochSecond(1764504000), t.start());
+    assertEquals(Instant.ofEpochSecond(1764504000, 250_000_000), t.end());
+    assertEquals(250_000L, t.durationMicros());
+    assertEquals("23505", t.status());
+    assertEquals(List.of(), t.notes());
+    assertEquals(1, t.requestBytes());
+    assertEquals(Map.of("n", "10.0.0.2"), b.inventory().containers().get(0).addresses());
+    assertEquals(1, b.inventory().containers().size());
+    assertEquals(List.of(), b.inventory().services());
+    assertEquals(0, b.health().captures().get(0).packets());
+    assertEquals(Map.of("gaps", 3L), b.health().captures().get(0).decoder());
+    assertNull(b.health().shipping());
+  }
+
+  @Test
+  void whatCannotMeanAnythingIsRefusedWithAReason() {
+    assertEquals("empty body: a batch is a JSON object",
+        assertThrows(WireFormatException.class, () -> read("")).getMessage());
+    assertTrue(assertThrows(WireFormatException.class, () -> read("[1]")).getMessage()
+        .startsWith("a batch is a JSON object"));
+    assertEquals("the batch has no 'version'", assertThrows(WireFormatException.class,
+        () -> read("{\"transactions\":[]}")).getMessage());
+    assertEquals("the batch has no 'transactions' array", assertThrows(
+        WireFormatException.class, () -> read("{\"version\":1}")).getMessage());
+    assertEquals("2", assertThrows(UnsupportedVersionException.class,
+        () -> read("{\"version\":2,\"transactions\":[]}")).version());
+    assertTrue(assertThrows(WireFormatException.class, () -> read(
+        "{\"version\":1,\"transactions\":[]} {}")).getMessage().contains("after the batch"));
+    String[][] cases = {
+        {"{\"protocol\":\"kafka\"}", "transaction 0: 'protocol' unknown protocol 'kafka'"},
+        {"{\"outcome\":\"fine\"}", "transaction 0: unknown outcome 'fine'"},
+        {"{\"client\":\"10.0.0.1:80\"}", "transaction 0: 'client' must be an object"},
+        {"{\"start\":\"yesterday\"}", "transaction 0: 'start' is not an ISO-8601 instant"},
+        {"{\"start\":1e30}", "transaction 0: 'start' is out of range"},
+        {"{\"durationMicros\":\"long\"}", "transaction 0: 'durationMicros' must be a number"},
+        {"{\"requestBytes\":[]}", "transaction 0: 'requestBytes' must be a number, got an array"},
+        {"{\"query\":{\"a\":1}}", "transaction 0: 'query' must be a text, got an object"},
+        {"{\"notes\":\"one\"}", "transaction 0: 'notes' must be an array of texts"},
+        {"{\"server\":{\"port\":1e300}}", "transaction 0: 'server.port' is out of range"},
+        {"7", "transaction 0: a transaction is a JSON object"},
+    };
+    for (String[] c : cases) {
+      String msg = assertThrows(WireFormatException.class, () -> read(
+          "{\"version\":1,\"transactions\":[" + c[0] + "]}"), c[0]).getMessage();
+      assertTrue(msg.startsWith("malformed batch: " + c[1]), msg);
+    }
+  }
+
+  @Test
+  void nestingIsBounded() {
+    String deep = "[".repeat(10_000);
+    assertThrows(JsonProcessingException.class, () -> read("{\"version\":1,\"x\":" + deep));
+  }
+
+  @Test
+  void theFilterSeesEveryTransactionInOrderAndMayReplaceOrRefuse() throws IOException {
+    List<Integer> seen = new ArrayList<>();
+    Batch b = WireCodec.readBatch(new ByteArrayInputStream(WireCodec.toBytes(everything())),
+        (i, t) -> {
+          seen.add(i);
+          return minimal();
+        });
+    assertEquals(List.of(0, 1, 2), seen);
+    assertEquals(List.of(minimal(), minimal(), minimal()), b.transactions());
+    assertEquals("no", assertThrows(WireFormatException.class, () -> WireCodec.readBatch(
+        new ByteArrayInputStream(WireCodec.toBytes(everything())), (i, t) -> {
+          throw new WireFormatException("no");
+        })).getMessage());
+  }
+
+  /** Arbitrary bytes: a batch, or one of the codec's exceptions; never anything else. */
+  @FuzzTest(maxDuration = "30s")
+  void anyBytes(byte[] data) {
+    try {
+      WireCodec.readBatch(new ByteArrayInputStream(data));
+    } catch (IOException e) {
+      // WireFormatException or malformed JSON: the answer is a 400
+    }
+    WireCodec.readAnswer(new String(data, StandardCharsets.UTF_8));
+  }
+}
