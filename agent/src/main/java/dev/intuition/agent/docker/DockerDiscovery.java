@@ -17,6 +17,7 @@ import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.intuition.agent.inventory.ContainerInfo;
 import dev.intuition.agent.inventory.Inventory;
 import dev.intuition.agent.inventory.ServiceNaming;
+import dev.intuition.wire.Backoff;
 import dev.intuition.wire.SwarmService;
 import java.io.Closeable;
 import java.io.IOException;
@@ -140,7 +141,7 @@ public final class DockerDiscovery implements Closeable {
   }
 
   private void run() {
-    Backoff backoff = new Backoff();
+    Backoff backoff = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(5));
     long lostAt = 0;
     boolean everConnected = false;
     while (running) {
@@ -233,24 +234,8 @@ public final class DockerDiscovery implements Closeable {
           lastError += " (and while cleaning up: " + cleanup + ")";
         }
         syncsDone = syncsRequested.get(); // nobody waits on a listing that cannot come
-        sleep(backoff.next());
+        sleep(backoff.nextDelayMillis());
       }
-    }
-  }
-
-  /** 0.25 s doubling to 5 s, half of it random, so that agents do not all come back at once. */
-  private static final class Backoff {
-    private final java.util.SplittableRandom random = new java.util.SplittableRandom();
-    private long next = 250;
-
-    long next() {
-      long delay = next;
-      next = Math.min(5_000, next * 2);
-      return delay / 2 + random.nextLong(delay / 2 + 1);
-    }
-
-    void reset() {
-      next = 250;
     }
   }
 

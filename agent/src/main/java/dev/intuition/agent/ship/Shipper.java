@@ -3,6 +3,7 @@ package dev.intuition.agent.ship;
 import dev.intuition.decoder.Transaction;
 import dev.intuition.decoder.json.TransactionJson;
 import dev.intuition.wire.AgentIdentity;
+import dev.intuition.wire.Backoff;
 import dev.intuition.wire.Batch;
 import dev.intuition.wire.Health;
 import dev.intuition.wire.IngestAnswer;
@@ -66,8 +67,7 @@ public final class Shipper implements AutoCloseable {
   private final AtomicLong serverFuture = new AtomicLong();
   private final Clock clock;
   private final String run = java.util.UUID.randomUUID().toString();
-  private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30),
-      new java.util.SplittableRandom());
+  private final Backoff backoff;
   private volatile String lastError;
   private volatile boolean running = true;
   private long sequence;
@@ -86,6 +86,8 @@ public final class Shipper implements AutoCloseable {
   public Shipper(Settings settings, AgentIdentity agent, Supplier<Metadata> metadata,
       Clock clock) {
     this.clock = clock;
+    this.backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30),
+        new java.util.SplittableRandom(), clock, Backoff.Sleeper.THREAD);
     this.settings = settings;
     this.agent = agent;
     this.metadata = metadata == null ? () -> null : metadata;
@@ -182,8 +184,7 @@ public final class Shipper implements AutoCloseable {
           refusedBatches.incrementAndGet();
           return Result.REFUSED;
         }
-        retryAfter = Backoff.retryAfterMillis(r.headers().firstValue("Retry-After").orElse(null),
-            clock.instant());
+        retryAfter = backoff.retryAfterMillis(r.headers().firstValue("Retry-After").orElse(null));
       } catch (IOException e) {
         lastError = "cannot reach " + settings.server() + ": " + e.getMessage();
       } catch (InterruptedException e) {
@@ -194,7 +195,7 @@ public final class Shipper implements AutoCloseable {
         return Result.GAVE_UP; // closing while the server is away: do not hang
       }
       try {
-        Thread.sleep(backoff.nextDelayMillis(retryAfter));
+        backoff.await(retryAfter);
       } catch (InterruptedException e) {
         return Result.GAVE_UP;
       }

@@ -19,6 +19,7 @@ import dev.intuition.decoder.Transaction;
 import dev.intuition.server.Json;
 import dev.intuition.server.graph.CallStats;
 import dev.intuition.server.graph.EndpointNames;
+import dev.intuition.wire.Backoff;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
@@ -248,7 +249,7 @@ public final class ElasticsearchTransactionStore implements TransactionStore {
   /** Sends until every document is written or refused for good; only closing gives up. */
   private void send(List<Doc> batch) throws InterruptedException {
     List<Doc> pending = new ArrayList<>(batch);
-    int attempt = 0;
+    Backoff backoff = new Backoff(Duration.ofMillis(100), settings.maxBackoff());
     while (!pending.isEmpty()) {
       try {
         putTemplates();
@@ -293,8 +294,7 @@ public final class ElasticsearchTransactionStore implements TransactionStore {
         lose(pending.size());
         return;
       }
-      long backoff = Math.min(settings.maxBackoff().toMillis(), 100L << Math.min(attempt++, 10));
-      Thread.sleep(backoff);
+      backoff.await();
     }
   }
 

@@ -1,10 +1,14 @@
-package dev.intuition.agent.ship;
+package dev.intuition.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -45,5 +49,25 @@ class BackoffTest {
     assertEquals(0, Backoff.retryAfterMillis("soon", now));
     assertEquals(0, Backoff.retryAfterMillis(null, now));
     assertEquals(300_000, Backoff.retryAfterMillis("99999999", now), "capped at 5 minutes");
+  }
+
+  @Test
+  void waitsThroughTheInjectedSleeperAndReadsDatesByTheInjectedClock() throws Exception {
+    List<Long> slept = new ArrayList<>();
+    Instant now = Instant.parse("2026-11-30T12:00:00Z");
+    Backoff b = new Backoff(Duration.ofMillis(100), Duration.ofMillis(400), new SplittableRandom(3),
+        Clock.fixed(now, ZoneOffset.UTC), slept::add);
+    for (int i = 0; i < 5; i++) {
+      b.await();
+    }
+    assertEquals(5, b.attempts());
+    long[] caps = {100, 200, 400, 400, 400};
+    for (int i = 0; i < caps.length; i++) {
+      assertTrue(slept.get(i) >= caps[i] / 2 && slept.get(i) <= caps[i], slept.toString());
+    }
+    b.await(b.retryAfterMillis("Mon, 30 Nov 2026 12:00:09 GMT"));
+    assertEquals(9000, slept.get(5), "an HTTP date read by the injected clock is the floor");
+    b.reset();
+    assertEquals(0, b.attempts());
   }
 }
