@@ -4,7 +4,7 @@ import dev.intuition.decoder.Endpoint;
 import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.Protocol;
 import dev.intuition.decoder.Transaction;
-import dev.intuition.server.graph.GraphAggregator;
+import dev.intuition.core.graph.GraphAggregator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,12 +1,13 @@
 package dev.intuition.server;
 
-import dev.intuition.server.graph.GraphAggregator;
-import dev.intuition.server.graph.GraphService;
-import dev.intuition.server.inventory.AddressBook;
-import dev.intuition.server.notice.NoticeDetector;
+import dev.intuition.core.GraphService;
+import dev.intuition.core.Json;
+import dev.intuition.core.graph.GraphAggregator;
+import dev.intuition.core.inventory.AddressBook;
+import dev.intuition.core.notice.NoticeDetector;
+import dev.intuition.core.storage.InMemoryTransactionStore;
+import dev.intuition.core.storage.TransactionStore;
 import dev.intuition.server.storage.ElasticsearchTransactionStore;
-import dev.intuition.server.storage.InMemoryTransactionStore;
-import dev.intuition.server.storage.TransactionStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.intuition.server;
 
+import dev.intuition.core.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +11,7 @@ import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.Protocol;
 import dev.intuition.decoder.Transaction;
 import dev.intuition.server.storage.ElasticsearchTransactionStore;
-import dev.intuition.server.storage.TransactionStore;
+import dev.intuition.core.storage.TransactionStore;
 import dev.intuition.testsupport.es.TestElasticsearch;
 import java.net.URI;
 import java.net.http.HttpClient;

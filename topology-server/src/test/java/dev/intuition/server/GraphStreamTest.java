@@ -9,7 +9,7 @@ import dev.intuition.decoder.Endpoint;
 import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.Protocol;
 import dev.intuition.decoder.Transaction;
-import dev.intuition.server.graph.GraphAggregator;
+import dev.intuition.core.graph.GraphAggregator;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;

@@ -1,5 +1,6 @@
 package dev.intuition.server;
 
+import dev.intuition.core.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +11,7 @@ import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.TrafficDecoder;
 import dev.intuition.decoder.Transaction;
 import dev.intuition.decoder.pcap.CaptureReader;
-import dev.intuition.server.graph.EndpointNames;
+import dev.intuition.core.graph.EndpointNames;
 import dev.intuition.server.ingest.IngestController;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -26,7 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
-import dev.intuition.server.graph.GraphService;
+import dev.intuition.core.GraphService;
 import java.time.Clock;
 import org.junit.jupiter.api.BeforeAll;
 import org.springframework.boot.test.context.TestConfiguration;

@@ -10,7 +10,7 @@ import dev.intuition.decoder.Endpoint;
 import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.Protocol;
 import dev.intuition.decoder.Transaction;
-import dev.intuition.server.graph.GraphService;
+import dev.intuition.core.GraphService;
 import dev.intuition.server.ingest.IngestController;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.intuition.server.graph.GraphAggregator;
-import dev.intuition.server.graph.GraphService;
+import dev.intuition.core.graph.GraphAggregator;
+import dev.intuition.core.GraphService;
 import dev.intuition.server.ingest.IngestController;
-import dev.intuition.server.notice.Notice;
+import dev.intuition.core.graph.Notice;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;

@@ -7,7 +7,7 @@ import dev.intuition.decoder.Endpoint;
 import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.Protocol;
 import dev.intuition.decoder.Transaction;
-import dev.intuition.server.graph.GraphAggregator;
+import dev.intuition.core.graph.GraphAggregator;
 import dev.intuition.server.stream.GraphStream;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -35,7 +35,7 @@ class ApiErrors extends ResponseEntityExceptionHandler {
         .header("Retry-After", Integer.toString(e.retryAfterSeconds())).body(r.getBody());
   }
 
-  @ExceptionHandler(dev.intuition.server.storage.StoreUnavailableException.class)
+  @ExceptionHandler(dev.intuition.core.storage.StoreUnavailableException.class)
   ResponseEntity<Object> storeDown(RuntimeException e) {
     return body(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
   }

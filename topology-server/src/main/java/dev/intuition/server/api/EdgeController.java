@@ -1,10 +1,10 @@
 package dev.intuition.server.api;
 
 import dev.intuition.decoder.Protocol;
-import dev.intuition.server.graph.CallStats;
-import dev.intuition.server.graph.Graph;
-import dev.intuition.server.graph.GraphAggregator;
-import dev.intuition.server.graph.GraphService;
+import dev.intuition.core.graph.CallStats;
+import dev.intuition.core.graph.Graph;
+import dev.intuition.core.graph.GraphAggregator;
+import dev.intuition.core.GraphService;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

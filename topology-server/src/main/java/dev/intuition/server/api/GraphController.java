@@ -1,7 +1,8 @@
 package dev.intuition.server.api;
 
-import dev.intuition.server.graph.Graph;
-import dev.intuition.server.graph.GraphService;
+import dev.intuition.core.GraphService;
+import dev.intuition.core.graph.Graph;
+import dev.intuition.core.graph.VizceralFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

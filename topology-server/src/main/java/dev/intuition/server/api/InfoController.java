@@ -1,7 +1,7 @@
 package dev.intuition.server.api;
 
-import dev.intuition.server.graph.GraphService;
-import dev.intuition.server.storage.TransactionStore;
+import dev.intuition.core.GraphService;
+import dev.intuition.core.storage.TransactionStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;

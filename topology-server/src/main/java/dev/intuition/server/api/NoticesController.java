@@ -1,7 +1,7 @@
 package dev.intuition.server.api;
 
-import dev.intuition.server.graph.GraphService;
-import dev.intuition.server.notice.Notice;
+import dev.intuition.core.GraphService;
+import dev.intuition.core.graph.Notice;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.http.HttpStatus;

@@ -1,7 +1,7 @@
 package dev.intuition.server.api;
 
-import dev.intuition.server.graph.Graph;
-import dev.intuition.server.graph.GraphService;
+import dev.intuition.core.graph.Graph;
+import dev.intuition.core.GraphService;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

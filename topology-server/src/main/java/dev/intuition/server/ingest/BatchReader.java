@@ -2,6 +2,7 @@ package dev.intuition.server.ingest;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.intuition.core.ingest.TransactionCheck;
 import dev.intuition.decoder.Transaction;
 import dev.intuition.server.api.ApiException;
 import dev.intuition.wire.Batch;

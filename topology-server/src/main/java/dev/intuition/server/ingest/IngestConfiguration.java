@@ -1,10 +1,12 @@
 package dev.intuition.server.ingest;
 
-import dev.intuition.server.graph.GraphAggregator;
-import dev.intuition.server.inventory.AddressBook;
+import dev.intuition.core.graph.GraphAggregator;
+import dev.intuition.core.ingest.Ingester;
+import dev.intuition.core.ingest.TransactionCheck;
+import dev.intuition.core.inventory.AddressBook;
+import dev.intuition.core.notice.NoticeDetector;
+import dev.intuition.core.storage.TransactionStore;
 import dev.intuition.server.metrics.EdgeMetrics;
-import dev.intuition.server.notice.NoticeDetector;
-import dev.intuition.server.storage.TransactionStore;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;

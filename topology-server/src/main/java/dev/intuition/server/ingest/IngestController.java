@@ -1,5 +1,6 @@
 package dev.intuition.server.ingest;
 
+import dev.intuition.core.ingest.Ingester;
 import dev.intuition.server.TopologyServer.AgentToken;
 import dev.intuition.server.api.ApiException;
 import dev.intuition.wire.Batch;
@@ -43,24 +44,24 @@ public class IngestController {
     this.reader = reader;
     this.inFlight = inFlight;
     this.token = token;
-    counter(registry, "intuition.ingest.batches", "Batches applied", ingester.batches::get);
+    counter(registry, "intuition.ingest.batches", "Batches applied", ingester::batches);
     counter(registry, "intuition.ingest.transactions", "Transactions applied",
-        ingester.transactions::get);
+        ingester::transactions);
     counter(registry, "intuition.ingest.refused", "Batches refused with a 4xx", refused::get);
     counter(registry, "intuition.ingest.overloaded", "Batches answered 503: too many bytes in"
         + " flight", inFlight::refused);
     counter(registry, "intuition.ingest.repeated", "Batches sent again after a lost answer,"
-        + " not applied twice", ingester.repeated::get);
+        + " not applied twice", ingester::repeated);
     counter(registry, "intuition.ingest.duplicates", "Client-side observations dropped: the"
-        + " server side reports the same calls", ingester.duplicates::get);
+        + " server side reports the same calls", ingester::duplicates);
     counter(registry, "intuition.ingest.future", "Calls dropped: ending too far after the"
-        + " server's now, even after correcting their agent's clock", ingester.future::get);
+        + " server's now, even after correcting their agent's clock", ingester::future);
     counter(registry, "intuition.ingest.expired", "Calls dropped: older than the retention",
-        ingester.expired::get);
+        ingester::expired);
     counter(registry, "intuition.ingest.late", "Calls older than the live window: history only",
-        ingester.late::get);
+        ingester::late);
     counter(registry, "intuition.ingest.truncated", "Calls whose texts were cut to the limits",
-        ingester.truncated::get);
+        ingester::truncated);
     Gauge.builder("intuition.ingest.in.flight.bytes", inFlight::used)
         .description("Decompressed bytes of batches being read or applied now").register(registry);
   }
@@ -110,16 +111,16 @@ public class IngestController {
   }
 
   public long batches() {
-    return ingester.batches.get();
+    return ingester.batches();
   }
 
   public long transactions() {
-    return ingester.transactions.get();
+    return ingester.transactions();
   }
 
   /** Client-side observations dropped because the server side reports the same calls. */
   public long duplicates() {
-    return ingester.duplicates.get();
+    return ingester.duplicates();
   }
 
   public long refused() {
@@ -128,7 +129,7 @@ public class IngestController {
 
   /** Batches sent again after a lost answer, recognised and not applied twice. */
   public long repeated() {
-    return ingester.repeated.get();
+    return ingester.repeated();
   }
 
   public Ingester ingester() {

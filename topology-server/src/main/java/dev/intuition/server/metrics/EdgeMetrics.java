@@ -1,9 +1,10 @@
 package dev.intuition.server.metrics;
 
 import dev.intuition.decoder.Transaction;
-import dev.intuition.server.graph.EndpointNames;
-import dev.intuition.server.graph.Graph;
-import dev.intuition.server.graph.GraphAggregator;
+import dev.intuition.core.graph.EndpointNames;
+import dev.intuition.core.graph.Graph;
+import dev.intuition.core.graph.GraphAggregator;
+import dev.intuition.core.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -21,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * server="(other)"}, so a scan of many addresses or names cannot grow the registry without bound.
  * Per-agent gauges ({@link #agentGauge}) are capped at {@link #MAX_AGENT_SERIES} agents.
  */
-public final class EdgeMetrics {
+public final class EdgeMetrics implements Metrics {
   private record Key(String client, String server, String protocol, String outcome) {}
 
   private final MeterRegistry registry;
@@ -40,6 +41,7 @@ public final class EdgeMetrics {
         .baseUnit("seconds").register(registry);
   }
 
+  @Override
   public void record(Transaction t) {
     Key key = new Key(EndpointNames.client(t), EndpointNames.server(t), t.protocol().wireName(),
         t.outcome().wireName());
@@ -64,6 +66,7 @@ public final class EdgeMetrics {
    * counter), registered once per agent, name and tag; beyond {@link #MAX_AGENT_SERIES} agents none
    * are added.
    */
+  @Override
   public void agentSeries(String agent, String host, String name, String description,
       String tag, String tagValue, java.util.function.Supplier<Number> value, boolean counter) {
     String key = agent + '\u0000' + name + '\u0000' + tagValue;
@@ -90,6 +93,7 @@ public final class EdgeMetrics {
   }
 
   /** Publishes the latency percentiles of {@code lastMinute} (the live graph of the last 60 s). */
+  @Override
   public void refresh(Graph lastMinute) {
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
     int n = 0;

@@ -1,6 +1,6 @@
 package dev.intuition.server.metrics;
 
-import dev.intuition.server.storage.TransactionStore;
+import dev.intuition.core.storage.TransactionStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.actuate.health.Health;

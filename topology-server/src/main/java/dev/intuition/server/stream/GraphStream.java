@@ -1,7 +1,7 @@
 package dev.intuition.server.stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.intuition.server.graph.GraphService;
+import dev.intuition.core.GraphService;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

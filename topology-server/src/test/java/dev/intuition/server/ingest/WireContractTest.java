@@ -1,5 +1,6 @@
 package dev.intuition.server.ingest;
 
+import dev.intuition.core.ingest.TransactionCheck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,8 +15,8 @@ import dev.intuition.decoder.Endpoint;
 import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.Protocol;
 import dev.intuition.decoder.Transaction;
-import dev.intuition.server.MutableClock;
-import dev.intuition.server.inventory.AddressBook;
+import dev.intuition.core.MutableClock;
+import dev.intuition.core.inventory.AddressBook;
 import dev.intuition.wire.AgentIdentity;
 import dev.intuition.wire.Batch;
 import dev.intuition.wire.Health;

@@ -1,5 +1,7 @@
 package dev.intuition.server.storage;
 
+import dev.intuition.core.storage.TransactionStore;
+import dev.intuition.core.storage.TransactionStoreContract;
 import dev.intuition.testsupport.es.TestElasticsearch;
 import java.nio.file.Files;
 import java.time.Duration;

@@ -1,0 +1,778 @@
+package dev.intuition.core.graph;
+
+import dev.intuition.decoder.Protocol;
+import dev.intuition.decoder.Transaction;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns transactions into the service graph, with no framework: per edge (client service, server
+ * service, protocol) and per node (a service, split per container), mergeable {@link CallStats} in
+ * three resolutions:
+ *
+ * <ul>
+ *   <li>1-second buckets over the live window (default 5 minutes), for the live graph;
+ *   <li>10-second buckets over the recent window (default 1 hour);
+ *   <li>1-minute roll-ups, handed to the {@link RollupHistory} (the store) once a minute is complete (plus a
+ *       grace for late batches; a batch later still adds a supplement, since statistics add up), and
+ *       read back from it for anything older than the recent window.
+ * </ul>
+ *
+ * <p>{@link #graph(Instant, Instant)} uses the finest resolution that covers the range. Buckets form
+ * rings, the oldest reused when time moves on, so memory is bounded by edges x buckets. A transaction
+ * is placed by its end (its start for a request that never got an answer). In the live graph, an edge
+ * or node that stops carrying traffic stays, with no calls, until {@code fadeAfter} has passed since
+ * its last call: it fades out rather than blinking. Thread-safe; {@link #tick} is called about once a
+ * second.
+ *
+ * <pre>
+ *   GraphAggregator g = new GraphAggregator(clock, GraphAggregator.Settings.DEFAULT, store);
+ *   transactions.forEach(g::add);
+ *   Graph now = g.graph(Duration.ofSeconds(60));
+ * </pre>
+ */
+public final class GraphAggregator {
+  /** An edge of the graph; external when the server is no known service. */
+  public record EdgeKey(String client, String server, Protocol protocol, boolean external) {}
+
+  private record NodeKey(String service, String container) {}
+
+  /**
+   * @param liveWindow covered by 1-second buckets
+   * @param recentWindow covered by 10-second buckets
+   * @param fadeAfter how long an edge or node stays in the live graph after its last call
+   * @param minuteGrace how long after its end a minute waits for late batches before it is stored
+   * @param maxServices distinct service names (nodes) kept; calls of further ones are counted under
+   *     {@value #OTHER}
+   * @param maxEdges distinct edges kept; calls on further ones are counted on the edge
+   *     {@value #OTHER} to {@value #OTHER}
+   * @param maxContainersPerService containers told apart per service; further ones are counted as
+   *     the container {@value #OTHER}
+   * @param maxContainers containers told apart in all (so the statistics of a second stay bounded
+   *     whatever the services); further ones are counted as the container {@value #OTHER}
+   * @param maxBytes what the 1-second and 10-second rings may take of the heap; past it the oldest
+   *     10-second buckets are given up first (their range then comes from the stored minutes)
+   */
+  public record Settings(Duration liveWindow, Duration recentWindow, Duration fadeAfter,
+      Duration minuteGrace, int maxServices, int maxEdges, int maxContainersPerService,
+      int maxContainers, long maxBytes) {
+    public static final long DEFAULT_MAX_BYTES = 320L << 20;
+    public static final Settings DEFAULT = new Settings(Duration.ofMinutes(5), Duration.ofHours(1),
+        Duration.ofMinutes(2), Duration.ofSeconds(30), 2_000, 5_000, 100, 10_000,
+        DEFAULT_MAX_BYTES);
+
+    public Settings {
+      if (liveWindow.toSeconds() < 1 || recentWindow.toSeconds() < 10) {
+        throw new IllegalArgumentException("the live window must be at least 1 s and the recent "
+            + "window at least 10 s");
+      }
+      if (maxServices < 1 || maxEdges < 1 || maxContainersPerService < 1 || maxContainers < 1
+          || maxBytes < 1 << 20) {
+        throw new IllegalArgumentException("the limits on services, edges and containers must be "
+            + "positive, and the graph's memory at least 1 MB");
+      }
+    }
+
+    /** The default limits. */
+    public Settings(Duration liveWindow, Duration recentWindow, Duration fadeAfter,
+        Duration minuteGrace) {
+      this(liveWindow, recentWindow, fadeAfter, minuteGrace, 2_000, 5_000, 100, 10_000,
+          DEFAULT_MAX_BYTES);
+    }
+  }
+
+  /** The name under which what goes past a limit is counted: a node, an edge's ends, a container. */
+  public static final String OTHER = "(other)";
+
+  /**
+   * Distinct keys seen recently, at most {@code max}: a key past the limit is refused (and counted)
+   * until older ones are forgotten, {@link #expire} after their last call. Admitted keys come back as
+   * one canonical instance, shared by every bucket that holds them.
+   */
+  private static final class Budget<K> {
+    private static final class Slot<K> {
+      final K key;
+      long seen;
+
+      Slot(K key, long seen) {
+        this.key = key;
+        this.seen = seen;
+      }
+    }
+
+    final int max;
+    final Map<K, Slot<K>> slots = new HashMap<>();
+    long overflow;
+
+    Budget(int max) {
+      this.max = max;
+    }
+
+    /** The canonical key, or null when the budget is spent (counted). */
+    K admit(K key, long micros) {
+      Slot<K> slot = slots.get(key);
+      if (slot != null) {
+        slot.seen = Math.max(slot.seen, micros);
+        return slot.key;
+      }
+      if (slots.size() >= max) {
+        overflow++;
+        return null;
+      }
+      slots.put(key, new Slot<>(key, micros));
+      return key;
+    }
+
+    /** Admits past the limit (the few "(other)" keys that take what overflows). */
+    K force(K key, long micros) {
+      Slot<K> slot = slots.computeIfAbsent(key, k -> new Slot<>(k, micros));
+      slot.seen = Math.max(slot.seen, micros);
+      return slot.key;
+    }
+
+    int size() {
+      return slots.size();
+    }
+
+    /** Forgets the keys last seen before {@code before}; returns how many. */
+    int expire(long before) {
+      int n = slots.size();
+      slots.values().removeIf(slot -> slot.seen < before);
+      return n - slots.size();
+    }
+  }
+
+  private static final class Bucket {
+    long start = Long.MIN_VALUE;
+    final Map<EdgeKey, CallStats> edges = new HashMap<>();
+    final Map<NodeKey, CallStats> nodes = new HashMap<>();
+
+    void reset(long start) {
+      this.start = start;
+      edges.clear();
+      nodes.clear();
+    }
+
+    /** Adds a call; returns how many statistics it created (0, 1 or 2). */
+    int add(EdgeKey edge, NodeKey node, Transaction t) {
+      int created = 0;
+      CallStats e = edges.get(edge);
+      if (e == null) {
+        edges.put(edge, e = new CallStats());
+        created++;
+      }
+      e.add(t);
+      CallStats n = nodes.get(node);
+      if (n == null) {
+        nodes.put(node, n = new CallStats());
+        created++;
+      }
+      n.add(t);
+      return created;
+    }
+
+    int cells() {
+      return edges.size() + nodes.size();
+    }
+  }
+
+  /** A ring of buckets of one width. */
+  private static final class Tier {
+    static final long NOT_PLACED = Long.MIN_VALUE;
+    final long width;
+    final Bucket[] ring;
+    /** Buckets before this were emptied for memory. */
+    long validFrom = Long.MIN_VALUE;
+
+    Tier(long widthMicros, int buckets) {
+      this.width = widthMicros;
+      this.ring = new Bucket[Math.max(1, buckets)];
+      for (int i = 0; i < ring.length; i++) {
+        ring[i] = new Bucket();
+      }
+    }
+
+    /**
+     * Places a call; returns the change in statistics held (a reused bucket loses its old ones), or
+     * {@link #NOT_PLACED} when the call is older than what the ring keeps as of {@code now}: it is not
+     * placed, so it never evicts a bucket that is still in the window.
+     */
+    long add(long micros, long now, EdgeKey edge, NodeKey node, Transaction t) {
+      long start = Math.floorDiv(micros, width) * width;
+      if (!covers(start, now)) {
+        return NOT_PLACED;
+      }
+      Bucket b = ring[(int) Math.floorMod(start / width, (long) ring.length)];
+      long delta = 0;
+      if (b.start != start) {
+        if (b.start > start) {
+          return NOT_PLACED;
+        }
+        delta -= b.cells();
+        b.reset(start);
+      }
+      return delta + b.add(edge, node, t);
+    }
+
+    /**
+     * Empties the oldest bucket that starts before {@code before}, for memory: the ring then keeps
+     * less (queries of the time it held go to the coarser tier or the stored minutes). Returns the
+     * statistics freed, -1 when there was no such bucket.
+     */
+    long evictOldest(long before) {
+      Bucket oldest = null;
+      for (Bucket b : ring) {
+        if (b.start != Long.MIN_VALUE && b.start < before
+            && (oldest == null || b.start < oldest.start)) {
+          oldest = b;
+        }
+      }
+      if (oldest == null) {
+        return -1;
+      }
+      long freed = oldest.cells();
+      validFrom = Math.max(validFrom, oldest.start + width);
+      oldest.reset(Long.MIN_VALUE);
+      return freed;
+    }
+
+    /** Whether a range starting at {@code from} is within what this ring keeps as of now. */
+    boolean covers(long from, long now) {
+      return from >= Math.floorDiv(now, width) * width - (ring.length - 1) * width
+          && from >= validFrom;
+    }
+
+    long cells() {
+      long n = 0;
+      for (Bucket b : ring) {
+        n += b.cells();
+      }
+      return n;
+    }
+
+    void collect(long from, long to, Operands operands) {
+      for (Bucket b : ring) {
+        if (b.start == Long.MIN_VALUE || b.start + width <= from || b.start >= to) {
+          continue;
+        }
+        operands.add(b);
+      }
+    }
+  }
+
+  /** The statistics of a range, gathered per edge and node, to be summed in one pass each. */
+  private static final class Operands {
+    final Map<EdgeKey, List<CallStats>> edges = new HashMap<>();
+    final Map<NodeKey, List<CallStats>> nodes = new HashMap<>();
+
+    void add(Bucket b) {
+      b.edges.forEach((k, v) -> edges.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+      b.nodes.forEach((k, v) -> nodes.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+    }
+
+    static <K> Map<K, CallStats> sum(Map<K, List<CallStats>> operands, CallStats.Summer summer) {
+      Map<K, CallStats> sums = HashMap.newHashMap(operands.size());
+      operands.forEach((k, list) -> {
+        list.forEach(summer::add);
+        sums.put(k, summer.take());
+      });
+      return sums;
+    }
+  }
+
+  /**
+   * What one statistic in a ring costs on the heap, with its map entry, in bytes: measured 170 for
+   * 5,000 edges with one call a second and about 250 for 1,000 edges whose 10-second statistics hold
+   * ten latencies (heap after GC over the statistics held), so the larger.
+   */
+  static final long CELL_BYTES = 250;
+
+  private static final long SECOND = 1_000_000L;
+  private static final long MINUTE = 60 * SECOND;
+  /** Pending minutes beyond this are stored at once: memory stays bounded whatever the times sent. */
+  private static final int MAX_PENDING_MINUTES = 120;
+
+  private final Clock clock;
+  private final Settings settings;
+  private final RollupHistory history;
+  private final Tier live;
+  private final Tier recent;
+  private final TreeMap<Long, Bucket> pendingMinutes = new TreeMap<>();
+  /** The last call of each edge still within the fade-out; a node's is its edges' latest. */
+  private final Map<EdgeKey, Long> edgeLastSeen = new HashMap<>();
+  private final Budget<String> serviceBudget;
+  private final Budget<EdgeKey> edgeBudget;
+  private final Map<String, Budget<NodeKey>> containerBudgets = new HashMap<>();
+  private final long maxCells;
+  private int containersHeld;
+  private long cells;
+  private long bucketsEvicted;
+  private long containersOverflowed;
+  private long late;
+  private long added;
+  private long minutesStored;
+
+  /**
+   * @param history where complete minutes go and older graphs come from; null to keep none
+   */
+  public GraphAggregator(Clock clock, Settings settings, RollupHistory history) {
+    this.clock = clock;
+    this.settings = settings;
+    this.history = history;
+    this.live = new Tier(SECOND, (int) settings.liveWindow().toSeconds());
+    this.recent = new Tier(10 * SECOND, (int) (settings.recentWindow().toSeconds() / 10));
+    this.serviceBudget = new Budget<>(settings.maxServices());
+    this.edgeBudget = new Budget<>(settings.maxEdges());
+    this.maxCells = Math.max(1, settings.maxBytes() / CELL_BYTES);
+  }
+
+  /** A live window of {@code buckets} seconds and the default recent window, no history. */
+  public GraphAggregator(Clock clock, Duration width, int buckets) {
+    this(clock, new Settings(width.multipliedBy(buckets), Settings.DEFAULT.recentWindow(),
+        Settings.DEFAULT.fadeAfter(), Settings.DEFAULT.minuteGrace()), null);
+  }
+
+  public void add(Transaction t) {
+    addAll(List.of(t));
+  }
+
+  /**
+   * Counts calls into every tier that still covers their time, as of the clock's now. A call that
+   * ends after now (an agent's clock a little ahead: the ingest refuses what is far ahead) is counted
+   * at now, so that it takes no bucket of the future, which the ring would have to evict the past for.
+   * Names past the limits are counted under {@value #OTHER}.
+   */
+  public void addAll(List<Transaction> transactions) {
+    if (transactions.isEmpty()) {
+      return;
+    }
+    long now = micros(clock.instant());
+    synchronized (this) {
+      for (Transaction t : transactions) {
+        addAt(t, now);
+      }
+    }
+  }
+
+  private void addAt(Transaction t, long now) {
+    Instant at = t.end() != null ? t.end() : t.start();
+    if (at == null) {
+      return;
+    }
+    long micros = Math.min(micros(at), now);
+    String client = admitted(EndpointNames.client(t), micros);
+    String server = admitted(EndpointNames.server(t), micros);
+    EdgeKey edge = edgeBudget.admit(new EdgeKey(client, server, t.protocol(),
+        t.serverService() == null && !OTHER.equals(server)), micros);
+    if (edge == null) { // past the limit: one edge per protocol takes what overflows
+      edge = edgeBudget.force(new EdgeKey(OTHER, OTHER, t.protocol(), false), micros);
+    }
+    Budget<NodeKey> containers = containerBudgets.computeIfAbsent(edge.server(),
+        k -> new Budget<>(settings.maxContainersPerService()));
+    NodeKey wanted = new NodeKey(edge.server(), t.serverContainer());
+    boolean isNew = !containers.slots.containsKey(wanted);
+    NodeKey node = isNew && containersHeld >= settings.maxContainers() ? null
+        : containers.admit(wanted, micros);
+    if (node != null && isNew) {
+      containersHeld++;
+    }
+    if (node == null) {
+      containersOverflowed++;
+      node = containers.force(new NodeKey(edge.server(), OTHER), micros);
+    }
+    long placed = live.add(micros, now, edge, node, t);
+    if (placed == Tier.NOT_PLACED) {
+      late++;
+    } else {
+      cells += placed;
+    }
+    placed = recent.add(micros, now, edge, node, t);
+    if (placed != Tier.NOT_PLACED) {
+      cells += placed;
+    }
+    if (cells > maxCells) {
+      reclaim(now);
+    }
+    long minute = Math.floorDiv(micros, MINUTE) * MINUTE;
+    pendingMinutes.computeIfAbsent(minute, k -> new Bucket()).add(edge, node, t);
+    if (pendingMinutes.size() > MAX_PENDING_MINUTES) {
+      store(pendingMinutes.pollFirstEntry());
+    }
+    edgeLastSeen.merge(edge, micros, Math::max);
+    added++;
+  }
+
+  /**
+   * Keeps the rings within {@code maxBytes}: empties the oldest 10-second buckets first (older
+   * ranges then come from the stored minutes), then 1-second buckets older than a minute; the last
+   * minute at 1-second resolution, what the stream and the notices read, is never given up.
+   */
+  private void reclaim(long now) {
+    while (cells > maxCells) {
+      long freed = recent.evictOldest(Math.floorDiv(now, recent.width) * recent.width);
+      if (freed < 0) {
+        freed = live.evictOldest(now - MINUTE);
+      }
+      if (freed < 0) {
+        return;
+      }
+      cells -= freed;
+      bucketsEvicted++;
+    }
+  }
+
+  /** The name itself, or {@value #OTHER} past the limit on services. */
+  private String admitted(String name, long micros) {
+    if (EndpointNames.INTERNET.equals(name)) {
+      return EndpointNames.INTERNET;
+    }
+    String canonical = serviceBudget.admit(name, micros);
+    return canonical != null ? canonical : OTHER;
+  }
+
+  /**
+   * Stores the minutes that are complete, and forgets the edges and nodes that have faded out.
+   * Called about once a second.
+   */
+  public synchronized void tick() {
+    long now = micros(clock.instant());
+    long grace = settings.minuteGrace().toNanos() / 1000;
+    while (!pendingMinutes.isEmpty() && pendingMinutes.firstKey() + MINUTE + grace <= now) {
+      store(pendingMinutes.pollFirstEntry());
+    }
+    long fade = now - settings.fadeAfter().toNanos() / 1000;
+    edgeLastSeen.values().removeIf(seen -> seen < fade);
+    // Names are forgotten once no ring holds them any more: then new ones may take their places.
+    long forget = now - (settings.recentWindow().toNanos() + settings.fadeAfter().toNanos()) / 1000;
+    serviceBudget.expire(forget);
+    edgeBudget.expire(forget);
+    containerBudgets.values().forEach(b -> containersHeld -= b.expire(forget));
+    containerBudgets.values().removeIf(b -> b.size() == 0);
+  }
+
+  /** Hands every pending minute to the history now (at shutdown, and in tests). */
+  public synchronized void storePending() {
+    while (!pendingMinutes.isEmpty()) {
+      store(pendingMinutes.pollFirstEntry());
+    }
+  }
+
+  private void store(Map.Entry<Long, Bucket> minute) {
+    if (history == null) {
+      return;
+    }
+    Bucket b = minute.getValue();
+    List<Rollup.EdgeStats> edges = new ArrayList<>(b.edges.size());
+    b.edges.forEach((k, v) -> edges.add(new Rollup.EdgeStats(k.client(), k.server(),
+        k.protocol().wireName(), k.external(), v)));
+    List<Rollup.NodeStats> nodes = new ArrayList<>(b.nodes.size());
+    b.nodes.forEach((k, v) -> nodes.add(new Rollup.NodeStats(k.service(), k.container(), v)));
+    history.addRollup(new Rollup(instant(minute.getKey()), edges, nodes));
+    minutesStored++;
+  }
+
+  /** The live graph: the last {@code window} up to now, with the elements still fading out. */
+  public Graph graph(Duration window) {
+    Instant to = clock.instant();
+    Map<EdgeKey, Long> seen;
+    synchronized (this) {
+      seen = new HashMap<>(edgeLastSeen);
+    }
+    return range(to.minus(window), to.plusNanos(1000), to, // up to now, inclusive
+        new LastSeen(seen, micros(to) - settings.fadeAfter().toNanos() / 1000));
+  }
+
+  /** The live graph's view of when edges and nodes last carried a call, and what still fades. */
+  private record LastSeen(Map<EdgeKey, Long> edges, Map<String, Long> nodes, long fade) {
+    LastSeen(Map<EdgeKey, Long> edges, long fade) {
+      this(edges, new HashMap<>(), fade);
+      edges.forEach((k, micros) -> {
+        nodes.merge(k.client(), micros, Math::max);
+        nodes.merge(k.server(), micros, Math::max);
+      });
+    }
+
+    static Instant of(Long micros) {
+      return micros == null ? null : instant(micros);
+    }
+  }
+
+  /**
+   * The graph of the calls that ended in {@code [from, to)}: to the second within the live window,
+   * to 10 seconds within the recent window, to the minute beyond (from the history).
+   */
+  public Graph graph(Instant from, Instant to) {
+    return range(from, to, to, null);
+  }
+
+  /** @param seen for the live graph: last calls and fading elements; null for other ranges */
+  private Graph range(Instant from, Instant to, Instant reportedTo, LastSeen seen) {
+    long fromMicros = micros(from);
+    long toMicros = micros(to);
+    Operands operands = new Operands();
+    CallStats.Summer summer = new CallStats.Summer();
+    Map<EdgeKey, CallStats> edges;
+    Map<NodeKey, CallStats> nodes;
+    boolean fromHistory = false;
+    synchronized (this) { // the buckets' statistics change with every call added
+      Tier tier = tierCovering(fromMicros);
+      if (tier != null) {
+        tier.collect(fromMicros, toMicros, operands);
+      } else {
+        long firstMinute = Math.floorDiv(fromMicros, MINUTE) * MINUTE;
+        pendingMinutes.subMap(firstMinute, true, toMicros, false).values().forEach(operands::add);
+        fromHistory = history != null;
+      }
+      edges = Operands.sum(operands.edges, summer);
+      nodes = Operands.sum(operands.nodes, summer);
+    }
+    if (fromHistory) { // outside the lock: the history may be a remote store
+      long firstMinute = Math.floorDiv(fromMicros, MINUTE) * MINUTE;
+      Operands stored = new Operands();
+      for (Rollup r : history.rollups(instant(firstMinute), to)) {
+        for (Rollup.EdgeStats e : r.edges()) {
+          stored.edges.computeIfAbsent(new EdgeKey(e.client(), e.server(),
+              Protocol.fromWireName(e.protocol()), e.external()), x -> new ArrayList<>())
+              .add(e.stats());
+        }
+        for (Rollup.NodeStats n : r.nodes()) {
+          stored.nodes.computeIfAbsent(new NodeKey(n.service(), n.container()),
+              x -> new ArrayList<>()).add(n.stats());
+        }
+      }
+      Operands.sum(stored.edges, summer).forEach((k, v) -> edges.merge(k, v, GraphAggregator::sum));
+      Operands.sum(stored.nodes, summer).forEach((k, v) -> nodes.merge(k, v, GraphAggregator::sum));
+    }
+    return build(from, reportedTo, Duration.between(from, reportedTo).toNanos() / 1e9, edges,
+        nodes, seen);
+  }
+
+  /**
+   * One edge over {@code [from, to)} in steps: its statistics per step (for sparklines) and in total
+   * (for its histogram). The protocol may be null for all of the edge's protocols. A step is at least
+   * the resolution the range is kept in (1 s, 10 s or a minute).
+   */
+  public record EdgeSeries(Instant from, Instant to, Duration step, List<CallStats> steps,
+      CallStats total) {}
+
+  public EdgeSeries edgeSeries(String client, String server, Protocol protocol, Instant from,
+      Instant to, int maxSteps) {
+    long fromMicros = micros(from);
+    long toMicros = micros(to);
+    java.util.function.Predicate<EdgeKey> matches = k -> k.client().equals(client)
+        && k.server().equals(server) && (protocol == null || k.protocol() == protocol);
+    List<long[]> starts = new ArrayList<>(); // bucket start, index into found
+    List<CallStats> found = new ArrayList<>();
+    long resolution;
+    boolean fromHistory = false;
+    synchronized (this) {
+      Tier tier = tierCovering(fromMicros);
+      resolution = tier != null ? tier.width : MINUTE;
+      java.util.function.BiConsumer<Long, Bucket> take = (start, b) -> b.edges.forEach((k, v) -> {
+        if (matches.test(k) && start >= fromMicros - resolution && start < toMicros) {
+          CallStats copy = new CallStats();
+          copy.merge(v); // the bucket keeps changing; the copy does not
+          starts.add(new long[] {start, found.size()});
+          found.add(copy);
+        }
+      });
+      if (tier != null) {
+        for (Bucket b : tier.ring) {
+          if (b.start != Long.MIN_VALUE) {
+            take.accept(b.start, b);
+          }
+        }
+      } else {
+        pendingMinutes.forEach(take::accept);
+        fromHistory = history != null;
+      }
+    }
+    if (fromHistory) {
+      for (Rollup r : history.rollups(instant(Math.floorDiv(fromMicros, MINUTE) * MINUTE), to)) {
+        for (Rollup.EdgeStats e : r.edges()) {
+          if (e.client().equals(client) && e.server().equals(server)
+              && (protocol == null || protocol.wireName().equals(e.protocol()))) {
+            starts.add(new long[] {micros(r.start()), found.size()});
+            found.add(e.stats());
+          }
+        }
+      }
+    }
+    long span = Math.max(resolution, toMicros - fromMicros);
+    long step = Math.max(resolution, (span / Math.max(1, maxSteps) + resolution - 1)
+        / resolution * resolution);
+    int count = (int) Math.max(1, (span + step - 1) / step);
+    long first = toMicros - (long) count * step; // steps end at `to`
+    CallStats.Summer summer = new CallStats.Summer();
+    List<List<CallStats>> perStep = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      perStep.add(new ArrayList<>());
+    }
+    for (long[] s : starts) {
+      long start = s[0];
+      if (start + resolution <= first || start >= toMicros) {
+        continue;
+      }
+      int i = (int) Math.min(count - 1, Math.max(0, Math.floorDiv(start - first, step)));
+      perStep.get(i).add(found.get((int) s[1]));
+    }
+    List<CallStats> steps = new ArrayList<>(count);
+    for (List<CallStats> list : perStep) {
+      list.forEach(summer::add);
+      steps.add(summer.take());
+    }
+    steps.forEach(summer::add);
+    return new EdgeSeries(instant(first), to, Duration.ofNanos(step * 1000), steps,
+        summer.take());
+  }
+
+  /**
+   * When the earliest transaction still kept in memory happened, to the second when it is within the
+   * live window (else to 10 seconds, else to the minute); null before any.
+   */
+  public synchronized Instant earliest() {
+    long now = micros(clock.instant());
+    for (Tier tier : List.of(live, recent)) {
+      long earliest = Long.MAX_VALUE;
+      for (Bucket b : tier.ring) {
+        if (b.start != Long.MIN_VALUE && !b.edges.isEmpty()) {
+          earliest = Math.min(earliest, b.start);
+        }
+      }
+      // The ring's oldest bucket may have lost older ones: only a start after it is the real one.
+      if (earliest != Long.MAX_VALUE && tier.covers(earliest - tier.width, now)) {
+        return instant(earliest);
+      }
+    }
+    return pendingMinutes.isEmpty() ? null : instant(pendingMinutes.firstKey());
+  }
+
+  /** The finest ring that still keeps a range starting at {@code fromMicros}; null: the minutes. */
+  private Tier tierCovering(long fromMicros) {
+    long now = micros(clock.instant());
+    return live.covers(fromMicros, now) ? live : recent.covers(fromMicros, now) ? recent : null;
+  }
+
+  private static CallStats sum(CallStats a, CallStats b) {
+    a.merge(b);
+    return a;
+  }
+
+  private static final Comparator<Graph.Edge> EDGE_ORDER = Comparator
+      .comparing(Graph.Edge::client).thenComparing(Graph.Edge::server)
+      .thenComparing(Graph.Edge::protocol);
+
+  private static Graph build(Instant from, Instant to, double rangeSeconds,
+      Map<EdgeKey, CallStats> edges, Map<NodeKey, CallStats> nodeStats, LastSeen seen) {
+    double seconds = Math.max(1e-6, rangeSeconds);
+    Map<String, CallStats> services = new HashMap<>();
+    Map<String, List<Graph.Container>> containers = new HashMap<>();
+    nodeStats.forEach((k, v) -> {
+      services.computeIfAbsent(k.service(), x -> new CallStats()).merge(v);
+      if (k.container() != null) {
+        containers.computeIfAbsent(k.service(), x -> new ArrayList<>())
+            .add(new Graph.Container(k.container(), Graph.Calls.of(v, seconds)));
+      }
+    });
+    List<Graph.Edge> edgeList = new ArrayList<>();
+    java.util.Set<String> external = new java.util.HashSet<>();
+    edges.forEach((k, s) -> {
+      edgeList.add(new Graph.Edge(k.client(), k.server(), k.protocol().wireName(), k.external(),
+          Graph.Calls.of(s, seconds), seen == null ? null : LastSeen.of(seen.edges().get(k))));
+      if (k.external()) {
+        external.add(k.server());
+      }
+    });
+    if (seen != null) { // quiet edges stay, with no calls, until they fade out
+      seen.edges().forEach((k, micros) -> {
+        if (micros >= seen.fade() && !edges.containsKey(k)) {
+          edgeList.add(new Graph.Edge(k.client(), k.server(), k.protocol().wireName(),
+              k.external(), Graph.Calls.NONE, instant(micros)));
+          if (k.external()) {
+            external.add(k.server());
+          }
+        }
+      });
+    }
+    edgeList.sort(EDGE_ORDER);
+    Map<String, Graph.Node> nodes = new HashMap<>();
+    for (Graph.Edge e : edgeList) { // every end is a node, callers included
+      for (String name : List.of(e.client(), e.server())) {
+        if (!nodes.containsKey(name)) {
+          List<Graph.Container> cs = new ArrayList<>(containers.getOrDefault(name, List.of()));
+          cs.sort(Comparator.comparing(Graph.Container::name));
+          nodes.put(name, new Graph.Node(name, kind(name, external.contains(name)), null,
+              Graph.Calls.of(services.get(name), seconds), cs,
+              seen == null ? null : LastSeen.of(seen.nodes().get(name))));
+        }
+      }
+    }
+    List<Graph.Node> nodeList = new ArrayList<>(nodes.values());
+    nodeList.sort(Comparator.comparing(Graph.Node::name));
+    return new Graph(from, to, nodeList, edgeList, List.of());
+  }
+
+  private static String kind(String name, boolean external) {
+    return EndpointNames.INTERNET.equals(name) ? Graph.INTERNET
+        : external ? Graph.EXTERNAL : Graph.SERVICE;
+  }
+
+  private static long micros(Instant at) {
+    return at.getEpochSecond() * SECOND + at.getNano() / 1000;
+  }
+
+  private static Instant instant(long micros) {
+    return Instant.ofEpochSecond(Math.floorDiv(micros, SECOND),
+        Math.floorMod(micros, SECOND) * 1000);
+  }
+
+  /**
+   * What went past the limits since start, in calls: those of services beyond {@code maxServices},
+   * on edges beyond {@code maxEdges}, of containers beyond {@code maxContainersPerService}; and the
+   * limits themselves, with the distinct services and edges held now.
+   */
+  public record Overflow(long services, long edges, long containers, int maxServices, int maxEdges,
+      int maxContainersPerService, int servicesHeld, int edgesHeld, long bucketsEvicted,
+      long maxBytes, long bytesHeld) {
+    public boolean any() {
+      return services > 0 || edges > 0 || containers > 0 || bucketsEvicted > 0;
+    }
+  }
+
+  public synchronized Overflow overflow() {
+    return new Overflow(serviceBudget.overflow, edgeBudget.overflow, containersOverflowed,
+        settings.maxServices(), settings.maxEdges(), settings.maxContainersPerService(),
+        serviceBudget.size(), edgeBudget.size(), bucketsEvicted, settings.maxBytes(),
+        cells * CELL_BYTES);
+  }
+
+  /** Transactions that arrived too late for the live buckets. */
+  public synchronized long late() {
+    return late;
+  }
+
+  public synchronized long added() {
+    return added;
+  }
+
+  /** Minutes (and supplements) handed to the history. */
+  public synchronized long minutesStored() {
+    return minutesStored;
+  }
+
+  /** Edges seen within the fade-out time (those the live graph shows). */
+  public synchronized int liveEdges() {
+    return edgeLastSeen.size();
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+}

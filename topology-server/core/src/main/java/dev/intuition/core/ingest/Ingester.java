@@ -1,0 +1,297 @@
+package dev.intuition.core.ingest;
+
+import dev.intuition.decoder.Transaction;
+import dev.intuition.core.graph.GraphAggregator;
+import dev.intuition.core.inventory.AddressBook;
+import dev.intuition.core.metrics.Metrics;
+import dev.intuition.core.graph.Notice;
+import dev.intuition.core.notice.NoticeDetector;
+import dev.intuition.core.storage.TransactionStore;
+import dev.intuition.wire.Batch;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Applies checked batches, with no framework (the HTTP controller only reads and calls): once per
+ * batch (a batch sent again after a lost answer is recognised and skipped), the agent's inventory to
+ * the {@link AddressBook}, each call named, its time put right and counted into the graph, the metrics
+ * and the store.
+ *
+ * <p>Time from agents is not trusted. Each batch measures the agent's clock against the server's
+ * ({@link AgentClocks}); the calls of an agent whose clock is off by a second or more are moved by the
+ * offset (and say so in their notes). A call that, even so, ends more than {@code maxFuture} after the
+ * server's now is dropped and counted; one older than the store's retention is dropped and counted; one
+ * older than the live window only reaches the coarser tiers and the history. None of them can evict
+ * what the graph holds for the present. A clock off by {@code clockNoticeAbove} or more, or calls from
+ * the future, raise a notice on the graph.
+ */
+public final class Ingester {
+  /**
+   * @param maxFuture how far after the server's now a call may end, after correction
+   * @param correctClocks whether calls are moved by their agent's measured clock offset
+   * @param clockNoticeAbove an agent clock off by this much or more raises a notice
+   * @param maxAgents agents whose clocks and batch sequences are tracked
+   */
+  public record Settings(Duration maxFuture, boolean correctClocks, Duration clockNoticeAbove,
+      int maxAgents) {
+    public static final Settings DEFAULT = new Settings(Duration.ofMinutes(2), true,
+        Duration.ofSeconds(10), 10_000);
+  }
+
+  /**
+   * What became of a batch.
+   *
+   * @param repeated the batch had been applied before: nothing was applied again
+   * @param accepted calls counted
+   * @param duplicates client-side observations dropped because the server side reports them
+   * @param future calls dropped for ending too far in the future
+   * @param expired calls dropped for being older than the retention
+   * @param late calls older than the live window, counted in the coarser tiers and history only
+   * @param clockOffsetSeconds the agent's measured clock offset (0 when unknown)
+   */
+  public record Result(boolean repeated, int accepted, int duplicates, int future, int expired,
+      int late, int truncated, double clockOffsetSeconds) {}
+
+  private static final long MAX_SECONDS = 100L * 366 * 24 * 3600;
+
+  private final Clock clock;
+  private final Settings settings;
+  private final GraphAggregator aggregator;
+  private final TransactionStore store;
+  private final AddressBook addresses;
+  private final Metrics metrics;
+  private final NoticeDetector notices;
+  private final AgentClocks clocks;
+  private final BatchSequences sequences;
+  private final AtomicLong batches = new AtomicLong();
+  private final AtomicLong transactions = new AtomicLong();
+  private final AtomicLong duplicates = new AtomicLong();
+  private final AtomicLong repeated = new AtomicLong();
+  private final AtomicLong future = new AtomicLong();
+  private final AtomicLong expired = new AtomicLong();
+  private final AtomicLong late = new AtomicLong();
+  private final AtomicLong truncated = new AtomicLong();
+
+  public Ingester(Clock clock, Settings settings, GraphAggregator aggregator,
+      TransactionStore store, AddressBook addresses, Metrics metrics, NoticeDetector notices) {
+    this.clock = clock;
+    this.settings = settings;
+    this.aggregator = aggregator;
+    this.store = store;
+    this.addresses = addresses;
+    this.metrics = metrics;
+    this.notices = notices;
+    this.clocks = new AgentClocks(settings.correctClocks(), settings.maxAgents());
+    this.sequences = new BatchSequences(settings.maxAgents());
+  }
+
+  /**
+   * Applies a batch that was read and checked whole.
+   *
+   * @param truncated how many of its transactions had texts cut when it was read
+   * @param agent the agent's id, or its address when the batch names none
+   * @param sentAt the agent's clock when it sent this attempt (header), else the batch's
+   */
+  public Result apply(Batch batch, int truncated, String agent, Instant sentAt) {
+    long stamp = stamp(batch.sentAt());
+    if (!sequences.firstTime(agent, batch.run(), batch.sequence(), stamp)) {
+      repeated.incrementAndGet();
+      return new Result(true, 0, 0, 0, 0, 0, 0, orZero(clocks.offsetSeconds(agent)));
+    }
+    try {
+      return applyOnce(batch, truncated, agent, sentAt);
+    } catch (RuntimeException e) {
+      sequences.forget(agent, batch.run(), batch.sequence(), stamp);
+      throw e;
+    }
+  }
+
+  private Result applyOnce(Batch batch, int cut, String agent, Instant sentAt) {
+    Instant now = clock.instant();
+    if (batch.inventory() != null) {
+      addresses.update(agent, batch.agentHost(), batch.inventory(), batch.health());
+    }
+    long correction = clocks.observe(agent, batch.agentHost(), sentAt, now);
+    agentSeries(agent, batch.agentHost());
+    long nowMicros = AgentClocks.micros(now);
+    long maxFuture = nowMicros + settings.maxFuture().toNanos() / 1000;
+    long liveFrom = nowMicros - aggregator.settings().liveWindow().toNanos() / 1000;
+    long retainedFrom = nowMicros - store.retention().toNanos() / 1000;
+    List<Transaction> kept = new ArrayList<>(batch.transactions().size());
+    int duplicated = 0;
+    int fromFuture = 0;
+    int tooOld = 0;
+    int lateCalls = 0;
+    long furthest = 0;
+    for (Transaction t : batch.transactions()) {
+      if (addresses.seenByServerSide(t)) {
+        duplicated++; // the server side's agent reports the same call
+        continue;
+      }
+      Instant at = t.end() != null ? t.end() : t.start();
+      if (Math.abs(at.getEpochSecond() - now.getEpochSecond()) > MAX_SECONDS) {
+        if (at.isAfter(now)) {
+          fromFuture++;
+          furthest = Long.MAX_VALUE;
+        } else {
+          tooOld++;
+        }
+        continue;
+      }
+      long micros = AgentClocks.micros(at) - correction;
+      if (micros > maxFuture) {
+        fromFuture++;
+        furthest = Math.max(furthest, micros - nowMicros);
+        continue;
+      }
+      if (micros < retainedFrom) {
+        tooOld++;
+        continue;
+      }
+      if (micros < liveFrom) {
+        lateCalls++;
+      }
+      Transaction resolved = addresses.resolve(correction == 0 ? t : shifted(t, correction));
+      kept.add(resolved);
+    }
+    aggregator.addAll(kept);
+    for (Transaction t : kept) {
+      metrics.record(t);
+    }
+    store.add(kept);
+    clocks.count(agent, AgentClocks.Verdict.FUTURE, fromFuture);
+    clocks.count(agent, AgentClocks.Verdict.EXPIRED, tooOld);
+    clocks.count(agent, AgentClocks.Verdict.LATE, lateCalls);
+    double offset = orZero(clocks.offsetSeconds(agent));
+    clockNotice(agent, batch.agentHost(), offset, correction != 0, fromFuture, furthest);
+    batches.incrementAndGet();
+    transactions.addAndGet(kept.size());
+    duplicates.addAndGet(duplicated);
+    future.addAndGet(fromFuture);
+    expired.addAndGet(tooOld);
+    late.addAndGet(lateCalls);
+    truncated.addAndGet(cut);
+    return new Result(false, kept.size(), duplicated, fromFuture, tooOld, lateCalls, cut, offset);
+  }
+
+  private void clockNotice(String agent, String host, double offset, boolean corrected,
+      int fromFuture, long furthestMicros) {
+    if (notices == null) {
+      return;
+    }
+    String key = "agent-clock\u0000" + agent;
+    String name = host != null ? host : agent;
+    if (fromFuture > 0) {
+      String ahead = furthestMicros == Long.MAX_VALUE ? "centuries"
+          : String.format(Locale.ROOT, "%,d s", furthestMicros / 1_000_000);
+      notices.condition(key, "agent-clock", Notice.DANGER, String.format(Locale.ROOT,
+          "Agent %s sends calls from the future (up to %s ahead of the server): %,d dropped",
+          name, ahead, fromFuture), Math.abs(offset));
+    } else if (Math.abs(offset) >= settings.clockNoticeAbove().toNanos() / 1e9) {
+      notices.condition(key, "agent-clock", Notice.WARNING, String.format(Locale.ROOT,
+          "Agent %s's clock is %,d s %s%s", name, Math.round(Math.abs(offset)),
+          offset > 0 ? "ahead" : "behind", corrected ? "; its calls are corrected by it" : ""),
+          Math.abs(offset));
+    } else {
+      notices.clearCondition(key);
+    }
+  }
+
+  private void agentSeries(String agent, String host) {
+    if (metrics == null) {
+      return;
+    }
+    metrics.agentSeries(agent, host, "intuition.agent.clock.offset", "The agent's clock minus "
+        + "the server's, in seconds, measured from its batches", null, null,
+        () -> clocks.offsetSeconds(agent), false);
+    for (AgentClocks.Verdict v : AgentClocks.Verdict.values()) {
+      String reason = v.name().toLowerCase(Locale.ROOT);
+      metrics.agentSeries(agent, host, "intuition.agent.calls.skewed", "Calls of the agent kept "
+          + "out because of their time: future (dropped), expired (dropped), late (history only)",
+          "reason", reason, () -> {
+            AgentClocks.AgentClock c = clocks.clock(agent);
+            return c == null ? null : switch (v) {
+              case FUTURE -> c.future();
+              case EXPIRED -> c.expired();
+              case LATE -> c.late();
+            };
+          }, true);
+    }
+  }
+
+  /** {@code t} with its times moved back by {@code micros}, and a note saying so. */
+  static Transaction shifted(Transaction t, long micros) {
+    java.time.Duration by = java.time.Duration.ofNanos(Math.multiplyExact(micros, 1000L));
+    List<String> notes = new ArrayList<>(t.notes().size() + 1);
+    notes.addAll(t.notes());
+    notes.add(String.format(Locale.ROOT, "time corrected by %+.3f s (agent clock)", -micros / 1e6));
+    return new Transaction(t.protocol(), t.client(), t.server(),
+        t.start() == null ? null : t.start().minus(by), t.end() == null ? null : t.end().minus(by),
+        t.durationMicros(), t.method(), t.resource(), t.query(), t.status(), t.outcome(),
+        t.requestBytes(), t.responseBytes(), t.rows(), t.host(), t.forwardedFor(), t.params(),
+        notes, t.clientContainer(), t.serverContainer(), t.clientService(), t.serverService(),
+        t.observedAt());
+  }
+
+  /** The batch's sentAt as one number (0 when it has none): a retry repeats it exactly. */
+  private static long stamp(Instant sentAt) {
+    if (sentAt == null) {
+      return 0;
+    }
+    long h = sentAt.getEpochSecond() * 1_000_000_007L + sentAt.getNano();
+    return h == 0 ? 1 : h;
+  }
+
+  private static double orZero(Double d) {
+    return d == null ? 0 : d;
+  }
+
+  public AgentClocks clocks() {
+    return clocks;
+  }
+
+  /** Batches applied. */
+  public long batches() {
+    return batches.get();
+  }
+
+  /** Transactions applied. */
+  public long transactions() {
+    return transactions.get();
+  }
+
+  /** Client-side observations dropped: the server side reports the same calls. */
+  public long duplicates() {
+    return duplicates.get();
+  }
+
+  /** Batches sent again after a lost answer, not applied twice. */
+  public long repeated() {
+    return repeated.get();
+  }
+
+  /** Calls dropped for ending too far after the server's now. */
+  public long future() {
+    return future.get();
+  }
+
+  /** Calls dropped for being older than the retention. */
+  public long expired() {
+    return expired.get();
+  }
+
+  /** Calls older than the live window: coarser tiers and history only. */
+  public long late() {
+    return late.get();
+  }
+
+  /** Calls whose texts were cut to the limits. */
+  public long truncated() {
+    return truncated.get();
+  }
+}

@@ -1,0 +1,98 @@
+package dev.intuition.core.graph;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.intuition.decoder.Outcome;
+import dev.intuition.decoder.Protocol;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class CallStatsTest {
+  private static final double[] PERCENTILES = {0.1, 1, 25, 50, 90, 95, 99, 99.9, 100};
+
+  /** Random statistics: latencies spread over five orders of magnitude, some calls untimed. */
+  private static CallStats random(Random r, int calls, List<Long> latencies) {
+    CallStats s = new CallStats();
+    for (int i = 0; i < calls; i++) {
+      long micros = (long) Math.pow(10, 1 + r.nextDouble() * 5);
+      Outcome o = Outcome.values()[r.nextInt(3)];
+      s.add(GraphAggregatorTest.tx("a", "b", Protocol.HTTP, o, micros,
+          GraphAggregatorTest.T0));
+      latencies.add(micros);
+    }
+    return s;
+  }
+
+  private static void assertSame(CallStats expected, CallStats actual) {
+    assertEquals(expected.ok(), actual.ok());
+    assertEquals(expected.warning(), actual.warning());
+    assertEquals(expected.error(), actual.error());
+    assertEquals(expected.requestBytes(), actual.requestBytes());
+    assertEquals(expected.responseBytes(), actual.responseBytes());
+    assertEquals(expected.timedCount(), actual.timedCount());
+    assertArrayEquals(expected.encodedLatency(), actual.encodedLatency());
+  }
+
+  @Test
+  void bucketsHoldTwoSignificantDigits() {
+    for (long v = 0; v < 50_000_000; v = v * 3 / 2 + 1) {
+      int b = CallStats.bucket(v);
+      long high = CallStats.highest(b);
+      assertEquals(b, CallStats.bucket(high), "highest value of bucket of " + v);
+      assertEquals(true, high >= v && high - v <= Math.max(0, v / 100), "bucket of " + v);
+      assertEquals(b + 1, CallStats.bucket(high + 1), "next bucket after " + high);
+    }
+  }
+
+  @Test
+  void mergeInPlaceSummerAndOneRecordingAgree() {
+    Random r = new Random(11);
+    for (int round = 0; round < 50; round++) {
+      List<Long> all = new ArrayList<>();
+      List<CallStats> parts = new ArrayList<>();
+      CallStats merged = new CallStats();
+      CallStats.Summer summer = new CallStats.Summer();
+      for (int p = 0; p < 1 + r.nextInt(12); p++) {
+        CallStats part = random(r, r.nextInt(200), all);
+        parts.add(part);
+        merged.merge(part);
+        summer.add(part);
+      }
+      CallStats summed = summer.take();
+      CallStats direct = new CallStats();
+      parts.forEach(direct::merge);
+      assertSame(merged, summed);
+      assertSame(merged, direct);
+      for (double p : PERCENTILES) {
+        long expected = all.isEmpty() ? 0
+            : CallStats.highest(CallStats.bucket(GraphAggregatorTest.nearestRank(all, p)));
+        assertEquals(expected, summed.percentile(p), "p" + p + " in round " + round);
+      }
+      assertSame(summed, CallStats.of(summed.ok(), summed.warning(), summed.error(),
+          summed.requestBytes(), summed.responseBytes(), summed.encodedLatency()));
+    }
+  }
+
+  @Test
+  void theSummerStartsEmptyAfterTake() {
+    CallStats.Summer summer = new CallStats.Summer();
+    summer.add(random(new Random(3), 100, new ArrayList<>()));
+    summer.take();
+    CallStats empty = summer.take();
+    assertEquals(0, empty.count());
+    assertEquals(0, empty.percentile(99));
+    assertEquals(0, empty.timedCount());
+  }
+
+  @Test
+  void aCorruptStoredHistogramIsRefused() {
+    byte[] repeated = {2, 5, 1, 0, 1}; // two entries, the second in the same bucket
+    assertThrows(IllegalArgumentException.class, () -> CallStats.of(0, 0, 0, 0, 0, repeated));
+    byte[] truncated = {3, 5, 1};
+    assertThrows(IllegalArgumentException.class, () -> CallStats.of(0, 0, 0, 0, 0, truncated));
+  }
+}

@@ -1,8 +1,0 @@
-package dev.intuition.server.storage;
-
-/** The storage could not be read (Elasticsearch down, say); the API answers 503. */
-public class StoreUnavailableException extends RuntimeException {
-  public StoreUnavailableException(String message, Throwable cause) {
-    super(message, cause);
-  }
-}
