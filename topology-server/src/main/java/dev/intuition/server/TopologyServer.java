@@ -7,14 +7,16 @@ import dev.intuition.core.inventory.AddressBook;
 import dev.intuition.core.notice.NoticeDetector;
 import dev.intuition.core.storage.InMemoryTransactionStore;
 import dev.intuition.core.storage.TransactionStore;
+import dev.intuition.server.config.IntuitionProperties;
 import dev.intuition.server.storage.ElasticsearchTransactionStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -22,6 +24,7 @@ import org.springframework.context.annotation.Bean;
  * serves it ({@code /api/v1/graph}). Started by {@code ./intuition server}.
  */
 @SpringBootApplication
+@EnableConfigurationProperties(IntuitionProperties.class)
 public class TopologyServer {
   public static void main(String[] args) {
     SpringApplication.run(TopologyServer.class, args);
@@ -33,111 +36,77 @@ public class TopologyServer {
   }
 
   /**
-   * The graph: 1-second buckets for {@code intuition.graph.live-window} (5 minutes), 10-second
-   * buckets for {@code intuition.graph.recent-window} (1 hour), minutes in the store beyond; edges
-   * fade out {@code intuition.graph.fade-after} (2 minutes) after their last call.
+   * The graph: 1-second buckets for {@code intuition.graph.live-window}, 10-second buckets for
+   * {@code intuition.graph.recent-window}, minutes in the store beyond; edges fade out
+   * {@code intuition.graph.fade-after} after their last call; bounded by {@code intuition.limits.*}
+   * and {@code intuition.graph.max-bytes}.
    */
   @Bean
-  GraphAggregator graphAggregator(Clock clock, TransactionStore store,
-      @Value("${intuition.graph.live-window:5m}") Duration liveWindow,
-      @Value("${intuition.graph.recent-window:1h}") Duration recentWindow,
-      @Value("${intuition.graph.fade-after:2m}") Duration fadeAfter,
-      @Value("${intuition.graph.minute-grace:30s}") Duration minuteGrace,
-      @Value("${intuition.limits.max-services:2000}") int maxServices,
-      @Value("${intuition.limits.max-edges:5000}") int maxEdges,
-      @Value("${intuition.limits.max-containers-per-service:100}") int maxContainersPerService,
-      @Value("${intuition.limits.max-containers:10000}") int maxContainers,
-      @Value("${intuition.graph.max-bytes:320MB}") org.springframework.util.unit.DataSize maxBytes) {
-    return new GraphAggregator(clock, new GraphAggregator.Settings(liveWindow, recentWindow,
-        fadeAfter, minuteGrace, maxServices, maxEdges, maxContainersPerService, maxContainers,
-        maxBytes.toBytes()), store);
+  GraphAggregator graphAggregator(Clock clock, TransactionStore store, IntuitionProperties p) {
+    var g = p.graph();
+    var l = p.limits();
+    return new GraphAggregator(clock, new GraphAggregator.Settings(g.liveWindow(),
+        g.recentWindow(), g.fadeAfter(), g.minuteGrace(), l.maxServices(), l.maxEdges(),
+        l.maxContainersPerService(), l.maxContainers(), g.maxBytes().toBytes()), store);
   }
 
   /**
-   * Agents' inventories, forgotten {@code intuition.inventory.expiry} (2 minutes) after the last; at
-   * most {@code intuition.limits.max-agents} agents and {@code max-addresses-per-agent} addresses each.
+   * Agents' inventories, forgotten {@code intuition.inventory.expiry} after the last; at most
+   * {@code intuition.limits.max-agents} agents and {@code max-addresses-per-agent} addresses each.
    */
   @Bean
-  AddressBook addressBook(Clock clock,
-      @Value("${intuition.inventory.expiry:2m}") Duration expiry,
-      @Value("${intuition.limits.max-agents:10000}") int maxAgents,
-      @Value("${intuition.limits.max-addresses-per-agent:65536}") int maxAddresses,
-      @Value("${intuition.limits.max-name-length:200}") int maxName) {
-    return new AddressBook(clock, expiry, new AddressBook.Limits(maxAgents, maxAddresses,
-        maxName));
+  AddressBook addressBook(Clock clock, IntuitionProperties p) {
+    var l = p.limits();
+    return new AddressBook(clock, p.inventory().expiry(), new AddressBook.Limits(l.maxAgents(),
+        l.maxAddressesPerAgent(), l.maxNameLength()));
   }
 
   @Bean
-  NoticeDetector noticeDetector(Clock clock,
-      @Value("${intuition.notices.warm-up:60s}") Duration warmUp,
-      @Value("${intuition.notices.show-for:5m}") Duration showFor,
-      @Value("${intuition.notices.gone-after:2m}") Duration goneAfter,
-      @Value("${intuition.notices.min-calls:20}") int minCalls,
-      @Value("${intuition.notices.error-rate:0.05}") double errorRate,
-      @Value("${intuition.notices.latency-factor:2.0}") double latencyFactor,
-      @Value("${intuition.limits.max-notices-per-type:500}") int keep) {
-    return new NoticeDetector(clock, new NoticeDetector.Settings(warmUp, showFor, goneAfter,
-        minCalls, errorRate, latencyFactor, keep));
+  NoticeDetector noticeDetector(Clock clock, IntuitionProperties p) {
+    var n = p.notices();
+    return new NoticeDetector(clock, new NoticeDetector.Settings(n.warmUp(), n.showFor(),
+        n.goneAfter(), n.minCalls(), n.errorRate(), n.latencyFactor(),
+        p.limits().maxNoticesPerType()));
   }
 
   @Bean(destroyMethod = "close")
   GraphService graphService(Clock clock, GraphAggregator aggregator, AddressBook addresses,
       NoticeDetector notices, TransactionStore store,
-      dev.intuition.server.metrics.EdgeMetrics metrics,
-      @Value("${intuition.graph.tick:true}") boolean tick) {
-    return new GraphService(clock, aggregator, addresses, notices, store, metrics, tick);
+      dev.intuition.server.metrics.EdgeMetrics metrics, IntuitionProperties p) {
+    return new GraphService(clock, aggregator, addresses, notices, store, metrics,
+        p.graph().tick());
   }
 
   /**
-   * The store, by {@code intuition.storage.type}: {@code memory} (the default: the most recent
-   * {@code intuition.storage.memory.max-transactions}, 100,000, and {@code intuition.storage.retention}
-   * of per-minute statistics, 24 hours) or {@code elasticsearch} (README: configuration).
+   * The store by {@code intuition.storage.type}: {@code memory}, the default (the most recent
+   * {@code intuition.storage.memory.max-transactions} transactions and {@code retention} of
+   * per-minute statistics), or {@code elasticsearch} (README: Storage).
    */
   @Bean(destroyMethod = "close")
-  TransactionStore transactionStore(org.springframework.core.env.Environment env) {
-    String type = env.getProperty("intuition.storage.type", "memory").trim();
-    switch (type) {
-      case "memory":
-        return new InMemoryTransactionStore(
-            env.getProperty("intuition.storage.memory.max-transactions", Integer.class, 100_000),
-            env.getProperty("intuition.storage.retention", Duration.class, Duration.ofHours(24)),
-            env.getProperty("intuition.storage.memory.max-bytes",
-                org.springframework.util.unit.DataSize.class,
-                org.springframework.util.unit.DataSize.ofBytes(
-                    InMemoryTransactionStore.DEFAULT_MAX_BYTES)).toBytes(),
-            env.getProperty("intuition.storage.memory.max-rollup-bytes",
-                org.springframework.util.unit.DataSize.class,
-                org.springframework.util.unit.DataSize.ofBytes(
-                    InMemoryTransactionStore.DEFAULT_MAX_ROLLUP_BYTES)).toBytes());
-      case "elasticsearch":
-        String p = "intuition.storage.elasticsearch.";
-        var store = new ElasticsearchTransactionStore(new ElasticsearchTransactionStore.Settings(
-            env.getProperty(p + "url", "http://localhost:9200"),
-            env.getProperty(p + "username"),
-            env.getProperty(p + "password"),
-            env.getProperty(p + "api-key"),
-            env.getProperty(p + "index-prefix", "intuition"),
-            env.getProperty("intuition.storage.retention", Duration.class, Duration.ofDays(7)),
-            env.getProperty(p + "shards", Integer.class, 1),
-            env.getProperty(p + "replicas", Integer.class, 0),
-            env.getProperty(p + "buffer-documents", Integer.class, 50_000),
-            env.getProperty(p + "bulk-documents", Integer.class, 2_000),
-            env.getProperty(p + "flush-interval", Duration.class, Duration.ofSeconds(1)),
-            env.getProperty(p + "max-backoff", Duration.class, Duration.ofSeconds(10))));
-        System.out.println("intuition server: storing in Elasticsearch at "
-            + env.getProperty(p + "url", "http://localhost:9200"));
-        return store;
-      default:
-        throw new IllegalArgumentException("intuition.storage.type must be memory or "
-            + "elasticsearch, got '" + type + "'");
-    }
+  @ConditionalOnProperty(name = "intuition.storage.type", havingValue = "memory",
+      matchIfMissing = true)
+  TransactionStore memoryStore(IntuitionProperties p) {
+    var m = p.storage().memory();
+    return new InMemoryTransactionStore(m.maxTransactions(), p.storage().retention(),
+        m.maxBytes().toBytes(), m.maxRollupBytes().toBytes());
+  }
+
+  @Bean(destroyMethod = "close")
+  @ConditionalOnProperty(name = "intuition.storage.type", havingValue = "elasticsearch")
+  TransactionStore elasticsearchStore(IntuitionProperties p) {
+    var e = p.storage().elasticsearch();
+    var store = new ElasticsearchTransactionStore(new ElasticsearchTransactionStore.Settings(
+        e.url(), e.username(), e.password(), e.apiKey(), e.indexPrefix(), p.storage().retention(),
+        e.shards(), e.replicas(), e.bufferDocuments(), e.bulkDocuments(), e.flushInterval(),
+        e.maxBackoff()));
+    System.out.println("intuition server: storing in Elasticsearch at " + e.url());
+    return store;
   }
 
   @Bean
   dev.intuition.server.metrics.EdgeMetrics edgeMetrics(
-      io.micrometer.core.instrument.MeterRegistry registry,
-      @Value("${intuition.metrics.max-edges:2000}") int maxEdges) {
-    return new dev.intuition.server.metrics.EdgeMetrics(registry, maxEdges);
+      io.micrometer.core.instrument.MeterRegistry registry, IntuitionProperties p) {
+    return new dev.intuition.server.metrics.EdgeMetrics(registry, p.metrics().maxEdges());
   }
 
   /** {@code store} in /actuator/health. */
@@ -170,9 +139,9 @@ public class TopologyServer {
    * printed once at start so that agents can be given it.
    */
   @Bean
-  AgentToken agentToken(@Value("${intuition.token:${INTUITION_TOKEN:}}") String configured) {
-    if (configured != null && !configured.isBlank()) {
-      return new AgentToken(configured.trim());
+  AgentToken agentToken(IntuitionProperties p) {
+    if (p.token() != null) {
+      return new AgentToken(p.token().trim());
     }
     byte[] random = new byte[24];
     new SecureRandom().nextBytes(random);
@@ -188,12 +157,11 @@ public class TopologyServer {
    * believed only from {@code intuition.viewer.trusted-proxies} (loopback by default).
    */
   @Bean
-  dev.intuition.server.security.ViewerAuth viewerAuth(AgentToken agents,
-      @Value("${intuition.viewer.token:${INTUITION_VIEWER_TOKEN:}}") String token,
-      @Value("${intuition.viewer.trusted-header:}") String header,
-      @Value("${intuition.viewer.trusted-proxies:127.0.0.1,::1}") java.util.List<String> proxies) {
+  dev.intuition.server.security.ViewerAuth viewerAuth(AgentToken agents, IntuitionProperties p) {
+    String token = p.viewer().token();
+    String header = p.viewer().trustedHeader();
     var auth = new dev.intuition.server.security.ViewerAuth(token, agents.value(), header,
-        proxies);
+        p.viewer().trustedProxies());
     System.out.println("intuition server: viewers " + (auth.enabled()
         ? "must log in" + (auth.hasToken() ? " with the viewer token" : "")
             + (header.isBlank() ? "" : (auth.hasToken() ? " or" : "") + " come through a proxy"

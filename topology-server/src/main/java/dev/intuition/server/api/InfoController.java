@@ -1,12 +1,12 @@
 package dev.intuition.server.api;
 
 import dev.intuition.core.GraphService;
+import dev.intuition.server.config.IntuitionProperties;
 import dev.intuition.core.storage.TransactionStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -25,12 +25,11 @@ class InfoController {
   private final Duration streamInterval;
 
   InfoController(GraphService graphs, TransactionStore store,
-      @Value("${intuition.stream.window:60s}") Duration streamWindow,
-      @Value("${intuition.stream.interval:1s}") Duration streamInterval) {
+      IntuitionProperties properties) {
     this.graphs = graphs;
     this.store = store;
-    this.streamWindow = streamWindow;
-    this.streamInterval = streamInterval;
+    this.streamWindow = properties.stream().window();
+    this.streamInterval = properties.stream().interval();
   }
 
   @GetMapping("/info")

@@ -6,10 +6,9 @@ import dev.intuition.core.ingest.TransactionCheck;
 import dev.intuition.core.inventory.AddressBook;
 import dev.intuition.core.notice.NoticeDetector;
 import dev.intuition.core.storage.TransactionStore;
+import dev.intuition.server.config.IntuitionProperties;
 import dev.intuition.server.metrics.EdgeMetrics;
 import java.time.Clock;
-import java.time.Duration;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -21,39 +20,23 @@ import org.springframework.context.annotation.Configuration;
 @Configuration
 class IngestConfiguration {
   @Bean
-  InFlightBytes inFlightBytes(
-      @Value("${intuition.ingest.max-in-flight-bytes:67108864}") long maxInFlight,
-      @Value("${intuition.ingest.max-body-bytes:16777216}") long maxBody) {
-    if (maxInFlight < maxBody) {
-      throw new IllegalArgumentException("intuition.ingest.max-in-flight-bytes (" + maxInFlight
-          + ") must be at least intuition.ingest.max-body-bytes (" + maxBody + "), or no"
-          + " maximal batch could ever be taken");
-    }
-    return new InFlightBytes(maxInFlight);
+  InFlightBytes inFlightBytes(IntuitionProperties p) {
+    return new InFlightBytes(p.ingest().maxInFlightBytes().toBytes());
   }
 
   @Bean
-  BatchReader batchReader(
-      @Value("${intuition.ingest.max-request-bytes:8388608}") long maxRequest,
-      @Value("${intuition.ingest.max-body-bytes:16777216}") long maxBody,
-      @Value("${intuition.limits.max-name-length:200}") int maxName,
-      @Value("${intuition.limits.max-resource-length:1024}") int maxResource,
-      @Value("${intuition.limits.max-query-length:4096}") int maxQuery,
-      @Value("${intuition.limits.max-status-length:256}") int maxStatus,
-      @Value("${intuition.limits.max-notes:16}") int maxNotes) {
-    return new BatchReader(new TransactionCheck(
-        new TransactionCheck.Limits(maxName, maxResource, maxQuery, maxStatus, maxNotes)),
-        maxRequest, maxBody);
+  BatchReader batchReader(IntuitionProperties p) {
+    var l = p.limits();
+    return new BatchReader(new TransactionCheck(new TransactionCheck.Limits(l.maxNameLength(),
+        l.maxResourceLength(), l.maxQueryLength(), l.maxStatusLength(), l.maxNotes())),
+        p.ingest().maxRequestBytes().toBytes(), p.ingest().maxBodyBytes().toBytes());
   }
 
   @Bean
   Ingester ingester(Clock clock, GraphAggregator aggregator, TransactionStore store,
-      AddressBook addresses, EdgeMetrics metrics, NoticeDetector notices,
-      @Value("${intuition.ingest.clock.max-future:2m}") Duration maxFuture,
-      @Value("${intuition.ingest.clock.correct:true}") boolean correct,
-      @Value("${intuition.ingest.clock.notice-above:10s}") Duration noticeAbove,
-      @Value("${intuition.limits.max-agents:10000}") int maxAgents) {
-    return new Ingester(clock, new Ingester.Settings(maxFuture, correct, noticeAbove, maxAgents),
-        aggregator, store, addresses, metrics, notices);
+      AddressBook addresses, EdgeMetrics metrics, NoticeDetector notices, IntuitionProperties p) {
+    var c = p.ingest().clock();
+    return new Ingester(clock, new Ingester.Settings(c.maxFuture(), c.correct(), c.noticeAbove(),
+        p.limits().maxAgents()), aggregator, store, addresses, metrics, notices);
   }
 }

@@ -2,6 +2,7 @@ package dev.intuition.server.stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.intuition.core.GraphService;
+import dev.intuition.server.config.IntuitionProperties;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
@@ -55,20 +55,16 @@ public class GraphStream extends TextWebSocketHandler implements WebSocketConfig
       Thread.ofVirtual().name("graph-stream-close-", 0).factory());
 
   GraphStream(GraphService graphs, ObjectMapper json,
-      @Value("${intuition.stream.window:60s}") Duration window,
-      @Value("${intuition.stream.interval:1s}") Duration interval,
-      @Value("${intuition.stream.max-behind:5}") int maxBehind,
-      @Value("${intuition.stream.max-viewers:1000}") int maxViewers,
-      @Value("${intuition.stream.allowed-origins:}") List<String> allowedOrigins) {
+      IntuitionProperties properties) {
+    IntuitionProperties.Stream p = properties.stream();
     this.graphs = graphs;
     this.json = json;
-    this.window = window;
-    this.maxBehind = Math.max(1, maxBehind);
-    this.maxViewers = maxViewers;
-    long millis = Math.max(100, interval.toMillis());
+    this.window = p.window();
+    this.maxBehind = p.maxBehind();
+    this.maxViewers = p.maxViewers();
+    long millis = p.interval().toMillis();
     this.sendTimeoutMillis = millis * (this.maxBehind + 2) + 5_000;
-    this.allowedOrigins = allowedOrigins.stream().map(String::trim).filter(s -> !s.isEmpty())
-        .toList();
+    this.allowedOrigins = p.allowedOrigins();
     ticker.scheduleAtFixedRate(this::tick, millis, millis, TimeUnit.MILLISECONDS);
   }
 

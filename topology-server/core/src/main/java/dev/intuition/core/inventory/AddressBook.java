@@ -56,6 +56,9 @@ public final class AddressBook {
     public static final Limits DEFAULT = new Limits(10_000, 65_536, 200);
   }
 
+  /** How long an agent's inventory is kept after its last batch, by default. */
+  public static final Duration DEFAULT_EXPIRY = Duration.ofMinutes(2);
+
   /** Of an agent's health report, the captures of this many namespaces are kept. */
   static final int MAX_HEALTH_CAPTURES = 1024;
 

@@ -38,7 +38,7 @@ public final class NoticeDetector {
   public record Settings(Duration warmUp, Duration showFor, Duration goneAfter, int minCalls,
       double errorRate, double latencyFactor, int keep) {
     public static final Settings DEFAULT = new Settings(Duration.ofSeconds(60),
-        Duration.ofMinutes(5), Duration.ofMinutes(2), 20, 0.05, 2.0, 1000);
+        Duration.ofMinutes(5), Duration.ofMinutes(2), 20, 0.05, 2.0, 500);
   }
 
   private record EdgeId(String client, String server, String protocol) {}

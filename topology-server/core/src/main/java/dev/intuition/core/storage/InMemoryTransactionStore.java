@@ -19,6 +19,8 @@ import java.util.TreeMap;
  */
 public final class InMemoryTransactionStore implements TransactionStore {
   /** The default of {@code maxBytes}: 128 MiB. */
+  /** Transactions kept, by default. */
+  public static final int DEFAULT_CAPACITY = 100_000;
   public static final long DEFAULT_MAX_BYTES = 128L << 20;
   /** The default of {@code maxRollupBytes}: 128 MiB. */
   public static final long DEFAULT_MAX_ROLLUP_BYTES = 128L << 20;
