@@ -24,13 +24,30 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The transaction JSON written through {@link JsonWriter} is byte for byte what the decode CLI and
- * the agent wrote before it ({@link ReferenceTransactionJson}): on every transaction of the Packetbeat
- * corpus, and on texts made of every kind of character (controls, quotes, line separators, two-,
- * three- and four-byte UTF-8, lone surrogates), through small and large buffers.
+ * the agent wrote before it: the files under {@code src/test/resources/json} were written by the
+ * writer it replaced (a StringBuilder, then {@code String.getBytes(UTF_8)}), from every transaction of
+ * the Packetbeat corpus and from 300 transactions of random texts made of every kind of character
+ * (controls, quotes, line separators, two-, three- and four-byte UTF-8, lone surrogates); the new
+ * writer must give the same bytes, through small and large buffers.
  */
 class JsonWriterTest {
-  private static byte[] reference(Transaction t) {
-    return (ReferenceTransactionJson.toJson(t) + "\n").getBytes(StandardCharsets.UTF_8);
+  private static byte[] golden(String name) throws IOException {
+    try (var in = JsonWriterTest.class.getResourceAsStream("/json/" + name)) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** The lines of a golden file, each with its line break. */
+  private static List<byte[]> lines(byte[] all) {
+    List<byte[]> out = new ArrayList<>();
+    int from = 0;
+    for (int i = 0; i < all.length; i++) {
+      if (all[i] == '\n') {
+        out.add(java.util.Arrays.copyOfRange(all, from, i + 1));
+        from = i + 1;
+      }
+    }
+    return out;
   }
 
   private static byte[] written(Transaction t, int bufferSize) {
@@ -52,17 +69,17 @@ class JsonWriterTest {
       }
     }
     assertTrue(all.size() >= 40, "the corpus yields " + all.size() + " transactions");
-    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    byte[] expected = golden("corpus-transactions.jsonl");
     ByteArrayOutputStream actual = new ByteArrayOutputStream();
     try (JsonWriter w = new JsonWriter(actual, 4096)) {
       for (Transaction t : all) {
-        expected.writeBytes(reference(t));
         TransactionJson.write(t, w);
         w.newline();
       }
     }
-    assertEquals(expected.toString(StandardCharsets.UTF_8), actual.toString(StandardCharsets.UTF_8));
-    assertArrayEquals(expected.toByteArray(), actual.toByteArray());
+    assertEquals(new String(expected, StandardCharsets.UTF_8),
+        actual.toString(StandardCharsets.UTF_8));
+    assertArrayEquals(expected, actual.toByteArray());
   }
 
   private static final char[] KINDS = {'a', 'Z', '0', ' ', '/', '"', '\\', '\n', '\r', '\t', '\b',
@@ -79,27 +96,33 @@ class JsonWriterTest {
   }
 
   @Test
-  void everyKindOfCharacterIsWrittenAsBefore() {
+  void everyKindOfCharacterIsWrittenAsBefore() throws IOException {
     SplittableRandom r = new SplittableRandom(42);
-    for (int i = 0; i < 3_000; i++) {
-      Transaction t = new Transaction(Protocol.values()[r.nextInt(4)],
-          new Endpoint(text(r, 5), r.nextInt(65536)), new Endpoint("10.0.0." + r.nextInt(256), 80),
-          r.nextBoolean() ? null : Instant.ofEpochSecond(r.nextLong(0, 253402300799L),
-              r.nextInt(1_000_000_000)),
-          r.nextBoolean() ? null : Instant.ofEpochSecond(r.nextLong(-100_000_000_000L,
-              400_000_000_000L), r.nextInt(1_000_000_000)),
-          r.nextBoolean() ? null : r.nextLong(), text(r, 8), r.nextBoolean() ? null : text(r, 50),
-          text(r, 300), r.nextBoolean() ? null : text(r, 10), Outcome.values()[r.nextInt(3)],
-          r.nextLong(), r.nextInt(2) == 0 ? Long.MIN_VALUE : r.nextLong(0, Long.MAX_VALUE),
-          r.nextBoolean() ? null : (long) r.nextInt(), text(r, 20), null, text(r, 40),
-          r.nextBoolean() ? List.of() : List.of(text(r, 30), text(r, 5)), text(r, 10), null,
-          text(r, 10), r.nextBoolean() ? null : text(r, 10), "server");
-      byte[] expected = reference(t);
+    List<byte[]> expected = lines(golden("random-transactions.jsonl"));
+    assertEquals(300, expected.size());
+    for (byte[] line : expected) {
+      Transaction t = randomTransaction(r);
       for (int size : new int[] {64, 100, 4096}) {
-        assertArrayEquals(expected, written(t, size), () -> "transaction " + new String(expected,
+        assertArrayEquals(line, written(t, size), () -> "transaction " + new String(line,
             StandardCharsets.UTF_8) + " through a buffer of " + size);
       }
     }
+  }
+
+  /** A transaction of random texts of every kind of character, from {@code r}. */
+  static Transaction randomTransaction(SplittableRandom r) {
+    return new Transaction(Protocol.values()[r.nextInt(4)],
+        new Endpoint(text(r, 5), r.nextInt(65536)), new Endpoint("10.0.0." + r.nextInt(256), 80),
+        r.nextBoolean() ? null : Instant.ofEpochSecond(r.nextLong(0, 253402300799L),
+            r.nextInt(1_000_000_000)),
+        r.nextBoolean() ? null : Instant.ofEpochSecond(r.nextLong(-100_000_000_000L,
+            400_000_000_000L), r.nextInt(1_000_000_000)),
+        r.nextBoolean() ? null : r.nextLong(), text(r, 8), r.nextBoolean() ? null : text(r, 50),
+        text(r, 300), r.nextBoolean() ? null : text(r, 10), Outcome.values()[r.nextInt(3)],
+        r.nextLong(), r.nextInt(2) == 0 ? Long.MIN_VALUE : r.nextLong(0, Long.MAX_VALUE),
+        r.nextBoolean() ? null : (long) r.nextInt(), text(r, 20), null, text(r, 40),
+        r.nextBoolean() ? List.of() : List.of(text(r, 30), text(r, 5)), text(r, 10), null,
+        text(r, 10), r.nextBoolean() ? null : text(r, 10), "server");
   }
 
   @Test

@@ -229,20 +229,9 @@ public final class WireCodec {
         }
         case "agent" -> {
           if (value == JsonToken.START_OBJECT) {
-            String[] a = new String[4];
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-              String name = p.currentName();
-              p.nextToken();
-              switch (name) {
-                case "id" -> a[0] = lenientText(p);
-                case "host" -> a[1] = lenientText(p);
-                case "version" -> a[2] = lenientText(p);
-                case "run" -> a[3] = lenientText(p); // where early agents put it
-                default -> p.skipChildren();
-              }
-            }
-            agent = new AgentIdentity(a[0], a[1], a[2]);
-            run = run != null ? run : a[3];
+            Report a = Report.of(p, null);
+            agent = new AgentIdentity(a.text("id"), a.text("host"), a.text("version"));
+            run = run != null ? run : a.text("run"); // where early agents put it
           } else {
             p.skipChildren();
           }
@@ -295,12 +284,25 @@ public final class WireCodec {
     return new Batch(version, agent, run, sequence, sentAt, transactions, inventory, health);
   }
 
+  /** The text members of a transaction, in the order of the record's components. */
+  private static final String[] TEXTS = {"method", "resource", "query", "status", "host",
+      "forwardedFor", "params", "clientContainer", "serverContainer", "clientService",
+      "serverService", "observedAt"};
+  private static final Map<String, Integer> TEXT_INDEX = new java.util.HashMap<>();
+
+  static {
+    for (int i = 0; i < TEXTS.length; i++) {
+      TEXT_INDEX.put(TEXTS[i], i);
+    }
+  }
+
   /** Reads the transaction whose START_OBJECT is the current token. */
   public static Transaction readTransaction(JsonParser p) throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       throw new WireFormatException("a transaction is a JSON object, got " + p.currentToken());
     }
     Protocol protocol = null;
+    Outcome outcome = null;
     Endpoint client = null;
     Endpoint server = null;
     Instant start = null;
@@ -309,41 +311,14 @@ public final class WireCodec {
     Long rows = null;
     long requestBytes = 0;
     long responseBytes = 0;
-    Outcome outcome = null;
-    String method = null;
-    String resource = null;
-    String query = null;
-    String status = null;
-    String host = null;
-    String forwardedFor = null;
-    String params = null;
     List<String> notes = List.of();
-    String clientContainer = null;
-    String serverContainer = null;
-    String clientService = null;
-    String serverService = null;
-    String observedAt = null;
+    String[] t = new String[TEXTS.length];
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       p.nextToken();
       switch (field) {
-        case "protocol" -> {
-          String v = text(p, field);
-          try {
-            protocol = v == null ? null : Protocol.fromWireName(v);
-          } catch (IllegalArgumentException e) {
-            throw new WireFormatException("'protocol' " + e.getMessage());
-          }
-        }
-        case "outcome" -> {
-          String v = text(p, field);
-          try {
-            outcome = v == null ? null : Outcome.fromWireName(v);
-          } catch (IllegalArgumentException e) {
-            throw new WireFormatException("unknown outcome '" + v
-                + "' (expected ok, warning or error)");
-          }
-        }
+        case "protocol" -> protocol = protocol(text(p, field));
+        case "outcome" -> outcome = outcome(text(p, field));
         case "client" -> client = endpoint(p, field);
         case "server" -> server = endpoint(p, field);
         case "start" -> start = instant(p, field);
@@ -352,181 +327,188 @@ public final class WireCodec {
         case "rows" -> rows = number(p, field);
         case "requestBytes" -> requestBytes = orZero(number(p, field));
         case "responseBytes" -> responseBytes = orZero(number(p, field));
-        case "method" -> method = text(p, field);
-        case "resource" -> resource = text(p, field);
-        case "query" -> query = text(p, field);
-        case "status" -> status = text(p, field);
-        case "host" -> host = text(p, field);
-        case "forwardedFor" -> forwardedFor = text(p, field);
-        case "params" -> params = text(p, field);
         case "notes" -> notes = texts(p, field);
-        case "clientContainer" -> clientContainer = text(p, field);
-        case "serverContainer" -> serverContainer = text(p, field);
-        case "clientService" -> clientService = text(p, field);
-        case "serverService" -> serverService = text(p, field);
-        case "observedAt" -> observedAt = text(p, field);
-        default -> p.skipChildren();
+        default -> {
+          Integer k = TEXT_INDEX.get(field);
+          if (k != null) {
+            t[k] = text(p, field);
+          } else {
+            p.skipChildren();
+          }
+        }
       }
     }
-    return new Transaction(protocol, client, server, start, end, duration, method, resource, query,
-        status, outcome, requestBytes, responseBytes, rows, host, forwardedFor, params, notes,
-        clientContainer, serverContainer, clientService, serverService, observedAt);
+    return new Transaction(protocol, client, server, start, end, duration, t[0], t[1], t[2],
+        t[3], outcome, requestBytes, responseBytes, rows, t[4], t[5], t[6], notes, t[7], t[8],
+        t[9], t[10], t[11]);
   }
 
-  /** Reads the inventory whose START_OBJECT is the current token. */
-  public static Inventory readInventory(JsonParser p) throws IOException {
-    List<Container> containers = new ArrayList<>();
-    List<SwarmService> services = new ArrayList<>();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken value = p.nextToken();
-      if (field.equals("containers") && value == JsonToken.START_ARRAY) {
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-          if (p.currentToken() == JsonToken.START_OBJECT) {
-            containers.add(readContainer(p));
-          } else {
+  private static Protocol protocol(String name) throws WireFormatException {
+    try {
+      return name == null ? null : Protocol.fromWireName(name);
+    } catch (IllegalArgumentException e) {
+      throw new WireFormatException("'protocol' " + e.getMessage());
+    }
+  }
+
+  private static Outcome outcome(String name) throws WireFormatException {
+    try {
+      return name == null ? null : Outcome.fromWireName(name);
+    } catch (IllegalArgumentException e) {
+      throw new WireFormatException("unknown outcome '" + name
+          + "' (expected ok, warning or error)");
+    }
+  }
+
+  /**
+   * A report's object (inventory, health, the server's answer), read leniently: its scalar members by
+   * name, a value of the wrong kind as absent; arrays and objects go to {@code nested} (or are
+   * skipped).
+   */
+  private static final class Report {
+    final Map<String, Object> scalars = new java.util.HashMap<>();
+
+    @FunctionalInterface
+    interface Nested {
+      /** Reads the value of {@code name} (at its first token); false leaves it to be skipped. */
+      boolean read(String name, JsonParser p) throws IOException;
+    }
+
+    static Report of(JsonParser p, Nested nested) throws IOException {
+      Report r = new Report();
+      if (p.currentToken() != JsonToken.START_OBJECT) {
+        p.skipChildren();
+        return r;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken t = p.nextToken();
+        if (t.isStructStart()) {
+          if (nested == null || !nested.read(name, p)) {
             p.skipChildren();
           }
+        } else if (t.isNumeric()) {
+          r.scalars.put(name, t == JsonToken.VALUE_NUMBER_INT ? (Object) p.getValueAsLong()
+              : (Object) p.getDoubleValue());
+        } else if (t.isBoolean()) {
+          r.scalars.put(name, t == JsonToken.VALUE_TRUE);
+        } else if (t != JsonToken.VALUE_NULL) {
+          r.scalars.put(name, p.getText());
         }
-      } else if (field.equals("services") && value == JsonToken.START_ARRAY) {
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-          if (p.currentToken() == JsonToken.START_OBJECT) {
-            services.add(readService(p));
-          } else {
-            p.skipChildren();
-          }
-        }
+      }
+      return r;
+    }
+
+    String text(String name) {
+      Object v = scalars.get(name);
+      return v == null ? null : v.toString();
+    }
+
+    long number(String name) {
+      return scalars.get(name) instanceof Number n ? n.longValue() : 0;
+    }
+
+    double decimal(String name) {
+      return scalars.get(name) instanceof Number n ? n.doubleValue() : 0;
+    }
+
+    boolean flag(String name) {
+      return Boolean.TRUE.equals(scalars.get(name));
+    }
+  }
+
+  /** Each object of the array at the current token, in order; other elements are skipped. */
+  private static <T> List<T> objects(JsonParser p, Reader<T> reader) throws IOException {
+    List<T> out = new ArrayList<>();
+    if (p.currentToken() != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return out;
+    }
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      if (p.currentToken() == JsonToken.START_OBJECT) {
+        out.add(reader.read(p));
       } else {
         p.skipChildren();
       }
     }
+    return out;
+  }
+
+  @FunctionalInterface
+  private interface Reader<T> {
+    T read(JsonParser p) throws IOException;
+  }
+
+  /** Reads the inventory whose START_OBJECT is the current token. */
+  public static Inventory readInventory(JsonParser p) throws IOException {
+    List<List<?>> lists = new ArrayList<>(List.of(List.of(), List.of()));
+    Report.of(p, (name, q) -> switch (name) {
+      case "containers" -> lists.set(0, objects(q, WireCodec::readContainer)) != null;
+      case "services" -> lists.set(1, objects(q, WireCodec::readService)) != null;
+      default -> false;
+    });
+    @SuppressWarnings("unchecked")
+    List<Container> containers = (List<Container>) lists.get(0);
+    @SuppressWarnings("unchecked")
+    List<SwarmService> services = (List<SwarmService>) lists.get(1);
     return new Inventory(containers, services);
   }
 
   private static Container readContainer(JsonParser p) throws IOException {
-    String[] s = new String[7];
-    Map<String, String> addresses = Map.of();
-    Map<String, String> labels = Map.of();
-    boolean exited = false;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      p.nextToken();
-      switch (field) {
-        case "id" -> s[0] = lenientText(p);
-        case "name" -> s[1] = lenientText(p);
-        case "image" -> s[2] = lenientText(p);
-        case "service" -> s[3] = lenientText(p);
-        case "task" -> s[4] = lenientText(p);
-        case "group" -> s[5] = lenientText(p);
-        case "networkMode" -> s[6] = lenientText(p);
-        case "addresses" -> addresses = stringMap(p);
-        case "labels" -> labels = stringMap(p);
-        case "exited" -> exited = p.currentToken() == JsonToken.VALUE_TRUE;
-        default -> p.skipChildren();
-      }
-    }
-    return new Container(s[0], s[1], s[2], s[3], s[4], s[5], addresses, s[6], labels, exited);
+    List<Map<String, String>> maps = new ArrayList<>(List.of(Map.of(), Map.of()));
+    Report r = Report.of(p, (name, q) -> switch (name) {
+      case "addresses" -> maps.set(0, stringMap(q)) != null;
+      case "labels" -> maps.set(1, stringMap(q)) != null;
+      default -> false;
+    });
+    return new Container(r.text("id"), r.text("name"), r.text("image"), r.text("service"),
+        r.text("task"), r.text("group"), maps.get(0), r.text("networkMode"), maps.get(1),
+        r.flag("exited"));
   }
 
   private static SwarmService readService(JsonParser p) throws IOException {
-    String[] s = new String[4];
-    List<String> vips = List.of();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      p.nextToken();
-      switch (field) {
-        case "id" -> s[0] = lenientText(p);
-        case "name" -> s[1] = lenientText(p);
-        case "group" -> s[2] = lenientText(p);
-        case "endpointMode" -> s[3] = lenientText(p);
-        case "virtualIps" -> vips = lenientTexts(p);
-        default -> p.skipChildren();
-      }
-    }
-    return new SwarmService(s[0], s[1], s[2], vips, s[3]);
+    List<List<String>> vips = new ArrayList<>(List.of(List.of()));
+    Report r = Report.of(p, (name, q) -> name.equals("virtualIps")
+        && vips.set(0, lenientTexts(q)) != null);
+    return new SwarmService(r.text("id"), r.text("name"), r.text("group"), vips.get(0),
+        r.text("endpointMode"));
   }
 
   /** Reads the health whose START_OBJECT is the current token. */
   public static Health readHealth(JsonParser p) throws IOException {
     List<CaptureHealth> captures = new ArrayList<>();
-    ShippingHealth shipping = null;
-    String discoveryError = null;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken value = p.nextToken();
-      switch (field) {
-        case "captures" -> {
-          if (value != JsonToken.START_ARRAY) {
-            p.skipChildren();
-            continue;
-          }
-          while (p.nextToken() != JsonToken.END_ARRAY) {
-            if (p.currentToken() == JsonToken.START_OBJECT) {
-              captures.add(readCapture(p));
-            } else {
-              p.skipChildren();
-            }
-          }
-        }
-        case "shipping" -> shipping = value == JsonToken.START_OBJECT ? readShipping(p) : skip(p);
-        case "discoveryError" -> discoveryError = lenientText(p);
-        default -> p.skipChildren();
-      }
-    }
-    return new Health(captures, shipping, discoveryError);
+    ShippingHealth[] shipping = new ShippingHealth[1];
+    Report r = Report.of(p, (name, q) -> switch (name) {
+      case "captures" -> captures.addAll(objects(q, WireCodec::readCapture)) || true;
+      case "shipping" -> q.currentToken() == JsonToken.START_OBJECT
+          && (shipping[0] = readShipping(q)) != null;
+      default -> false;
+    });
+    return new Health(captures, shipping[0], r.text("discoveryError"));
   }
 
   private static CaptureHealth readCapture(JsonParser p) throws IOException {
-    String name = null;
-    String error = null;
-    long[] n = new long[3];
     Map<String, Long> decoder = new LinkedHashMap<>();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken value = p.nextToken();
-      switch (field) {
-        case "name" -> name = lenientText(p);
-        case "error" -> error = lenientText(p);
-        case "packets" -> n[0] = lenientLong(p);
-        case "dropped" -> n[1] = lenientLong(p);
-        case "droppedByInterface" -> n[2] = lenientLong(p);
-        case "decoder" -> {
-          if (value != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            continue;
-          }
-          while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String counter = p.currentName();
-            p.nextToken();
-            decoder.put(counter, lenientLong(p));
-          }
-        }
-        default -> p.skipChildren();
+    Report r = Report.of(p, (name, q) -> {
+      if (!name.equals("decoder")) {
+        return false;
       }
-    }
-    return new CaptureHealth(name, n[0], n[1], n[2], decoder, error);
+      Report.of(q, null).scalars.forEach((counter, v) -> {
+        if (v instanceof Number n) {
+          decoder.put(counter, n.longValue());
+        }
+      });
+      return true;
+    });
+    return new CaptureHealth(r.text("name"), r.number("packets"), r.number("dropped"),
+        r.number("droppedByInterface"), decoder, r.text("error"));
   }
 
   private static ShippingHealth readShipping(JsonParser p) throws IOException {
-    long[] n = new long[8];
-    String lastError = null;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      p.nextToken();
-      switch (field) {
-        case "queued" -> n[0] = lenientLong(p);
-        case "sent" -> n[1] = lenientLong(p);
-        case "dropped" -> n[2] = lenientLong(p);
-        case "batches" -> n[3] = lenientLong(p);
-        case "failedAttempts" -> n[4] = lenientLong(p);
-        case "refusedBatches" -> n[5] = lenientLong(p);
-        case "serverExpired" -> n[6] = lenientLong(p);
-        case "serverFuture" -> n[7] = lenientLong(p);
-        case "lastError" -> lastError = lenientText(p);
-        default -> p.skipChildren();
-      }
-    }
-    return new ShippingHealth(n[0], n[1], n[2], n[3], n[4], lastError, n[5], n[6], n[7]);
+    Report r = Report.of(p, null);
+    return new ShippingHealth(r.number("queued"), r.number("sent"), r.number("dropped"),
+        r.number("batches"), r.number("failedAttempts"), r.text("lastError"),
+        r.number("refusedBatches"), r.number("serverExpired"), r.number("serverFuture"));
   }
 
   /**
@@ -534,37 +516,40 @@ public final class WireCodec {
    * not JSON at all reads as all zeros: it was taken, and that is what counts).
    */
   public static IngestAnswer readAnswer(String body) {
-    long[] n = new long[8];
-    boolean repeated = false;
-    double offset = 0;
-    if (body == null || body.isBlank()) {
-      return new IngestAnswer(0, 0, 0, 0, false, 0, 0, 0, 0, 0);
+    Report r = new Report();
+    if (body != null && !body.isBlank()) {
+      try (JsonParser p = JSON.createParser(body.getBytes(StandardCharsets.UTF_8))) {
+        if (p.nextToken() == JsonToken.START_OBJECT) {
+          r = Report.of(p, null);
+        }
+      } catch (IOException e) {
+        r = partial(body);
+      }
     }
+    return new IngestAnswer(r.number("accepted"), r.number("counted"), r.number("duplicates"),
+        r.number("sequence"), r.flag("repeated"), r.number("future"), r.number("expired"),
+        r.number("late"), r.number("truncated"), r.decimal("clockOffsetSeconds"));
+  }
+
+  /** The members of a broken answer up to where it broke. */
+  private static Report partial(String body) {
+    Report r = new Report();
     try (JsonParser p = JSON.createParser(body.getBytes(StandardCharsets.UTF_8))) {
       if (p.nextToken() == JsonToken.START_OBJECT) {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String field = p.currentName();
-          p.nextToken();
-          switch (field) {
-            case "accepted" -> n[0] = lenientLong(p);
-            case "counted" -> n[1] = lenientLong(p);
-            case "duplicates" -> n[2] = lenientLong(p);
-            case "sequence" -> n[3] = lenientLong(p);
-            case "future" -> n[4] = lenientLong(p);
-            case "expired" -> n[5] = lenientLong(p);
-            case "late" -> n[6] = lenientLong(p);
-            case "truncated" -> n[7] = lenientLong(p);
-            case "repeated" -> repeated = p.currentToken() == JsonToken.VALUE_TRUE;
-            case "clockOffsetSeconds" -> offset = p.currentToken().isNumeric()
-                ? p.getDoubleValue() : 0;
-            default -> p.skipChildren();
+          String name = p.currentName();
+          JsonToken t = p.nextToken();
+          if (t == JsonToken.VALUE_NUMBER_INT) {
+            r.scalars.put(name, p.getValueAsLong());
+          } else {
+            p.skipChildren();
           }
         }
       }
     } catch (IOException e) {
       // what was read so far stands
     }
-    return new IngestAnswer(n[0], n[1], n[2], n[3], repeated, n[4], n[5], n[6], n[7], offset);
+    return r;
   }
 
   // ---------------------------------------------------------------- values
@@ -714,57 +699,28 @@ public final class WireCodec {
     return new Endpoint(ip, (int) port);
   }
 
-  /** Inventory and health are reports: a value of the wrong kind reads as null, not an error. */
-  private static String lenientText(JsonParser p) throws IOException {
-    JsonToken t = p.currentToken();
-    if (t.isScalarValue() && t != JsonToken.VALUE_NULL) {
-      return p.getText();
-    }
-    p.skipChildren();
-    return null;
-  }
-
-  private static long lenientLong(JsonParser p) throws IOException {
-    JsonToken t = p.currentToken();
-    if (t == JsonToken.VALUE_NUMBER_INT) {
-      return p.getValueAsLong();
-    }
-    if (t == JsonToken.VALUE_NUMBER_FLOAT) {
-      return (long) p.getDoubleValue();
-    }
-    p.skipChildren();
-    return 0;
-  }
-
+  /** The texts of the array at the current token (other elements skipped). */
   private static List<String> lenientTexts(JsonParser p) throws IOException {
+    List<String> out = new ArrayList<>();
     if (p.currentToken() != JsonToken.START_ARRAY) {
       p.skipChildren();
-      return List.of();
+      return out;
     }
-    List<String> out = new ArrayList<>();
     while (p.nextToken() != JsonToken.END_ARRAY) {
-      String s = lenientText(p);
-      if (s != null) {
-        out.add(s);
+      JsonToken t = p.currentToken();
+      if (t.isScalarValue() && t != JsonToken.VALUE_NULL) {
+        out.add(p.getText());
+      } else {
+        p.skipChildren();
       }
     }
     return out;
   }
 
+  /** The scalar members of the object at the current token, as texts. */
   private static Map<String, String> stringMap(JsonParser p) throws IOException {
-    if (p.currentToken() != JsonToken.START_OBJECT) {
-      p.skipChildren();
-      return Map.of();
-    }
     Map<String, String> out = new LinkedHashMap<>();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String key = p.currentName();
-      p.nextToken();
-      String v = lenientText(p);
-      if (v != null) {
-        out.put(key, v);
-      }
-    }
+    Report.of(p, null).scalars.forEach((k, v) -> out.put(k, v.toString()));
     return out;
   }
 
