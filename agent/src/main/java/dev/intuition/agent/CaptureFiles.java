@@ -28,7 +28,7 @@ import java.util.Map;
 final class CaptureFiles {
   /** What decoding a file found. */
   record Summary(CaptureReader.Result read, Map<DecoderStats.Counter, Long> stats,
-      RuntimeException internalError) {}
+      RuntimeException internalError, String firstDecodeError) {}
 
   private CaptureFiles() {}
 
@@ -95,13 +95,17 @@ final class CaptureFiles {
     CaptureReader.Result read = CaptureReader.read(in, sink);
     Map<DecoderStats.Counter, Long> totals = new java.util.EnumMap<>(DecoderStats.Counter.class);
     RuntimeException internal = null;
+    String decodeError = null;
     for (TrafficDecoder d : decoders.values()) {
       d.finish();
       d.stats().snapshot().forEach((k, v) -> totals.merge(k, v, Long::sum));
       if (internal == null) {
         internal = d.firstInternalError();
       }
+      if (decodeError == null) {
+        decodeError = d.stats().firstDecodeError();
+      }
     }
-    return new Summary(read, totals, internal);
+    return new Summary(read, totals, internal, decodeError);
   }
 }

@@ -106,6 +106,7 @@ final class DecodeCommand {
     Map<Counter, Long> totals = new EnumMap<>(Counter.class);
     Map<Protocol, Integer> encrypted = new HashMap<>();
     int failures = 0;
+    String[] firstDecodeError = new String[1];
     long started = System.nanoTime();
     for (Path file : files) {
       TransactionListener listener = new TransactionListener() {
@@ -139,6 +140,9 @@ final class DecodeCommand {
               + " report): " + summary.internalError());
         }
         summary.stats().forEach((k, v) -> totals.merge(k, v, Long::sum));
+        if (firstDecodeError[0] == null && summary.firstDecodeError() != null) {
+          firstDecodeError[0] = file.getFileName() + ": " + summary.firstDecodeError();
+        }
       } catch (NoSuchFileException e) {
         err.println("intuition decode: " + file + ": no such file");
         failures++;
@@ -155,8 +159,7 @@ final class DecodeCommand {
       return 1;
     }
     if (!quiet) {
-      DecoderStats all = new DecoderStats();
-      totals.forEach(all::add);
+      DecoderStats all = DecoderStats.of(totals, firstDecodeError[0]);
       double seconds = (System.nanoTime() - started) / 1e9;
       err.printf(Locale.ROOT, "decoded %d file(s) in %.2f s%n", files.size() - failures, seconds);
       err.println(all.summary());

@@ -59,6 +59,25 @@ public final class DecoderStats {
   }
 
   private final long[] values = new long[Counter.values().length];
+  private String firstDecodeError;
+
+  /** Stats with these counts and first decode error (totals over several decoders). */
+  public static DecoderStats of(Map<Counter, Long> counts, String firstDecodeError) {
+    DecoderStats s = new DecoderStats();
+    counts.forEach(s::add);
+    s.firstDecodeError = firstDecodeError;
+    return s;
+  }
+
+  /** Adds another's counts; its first decode error stands if this one has none yet. */
+  public void addAll(DecoderStats other) {
+    for (int i = 0; i < values.length; i++) {
+      values[i] += other.values[i];
+    }
+    if (firstDecodeError == null) {
+      firstDecodeError = other.firstDecodeError;
+    }
+  }
 
   public void add(Counter counter, long delta) {
     values[counter.ordinal()] += delta;
@@ -71,6 +90,22 @@ public final class DecoderStats {
   public void countTransaction(Protocol protocol) {
     values[Counter.TRANSACTIONS.ordinal()]++;
     values[Counter.transactionsOf(protocol).ordinal()]++;
+  }
+
+  /**
+   * Counts a decode error and keeps the first one's reason: the protocol, what was seen and what
+   * was expected ({@code http: a message head that is not HTTP: "GARBAGE / x"}).
+   */
+  public void decodeError(String reason) {
+    values[Counter.DECODE_ERRORS.ordinal()]++;
+    if (firstDecodeError == null) {
+      firstDecodeError = reason;
+    }
+  }
+
+  /** The reason of the first decode error, or null when there was none. */
+  public String firstDecodeError() {
+    return firstDecodeError;
   }
 
   public long get(Counter counter) {
@@ -108,6 +143,9 @@ public final class DecoderStats {
         get(Counter.OUT_OF_ORDER_SEGMENTS), get(Counter.DECODE_ERRORS),
         get(Counter.OVERSIZED_MESSAGES), get(Counter.BUFFER_LIMIT_DROPS),
         get(Counter.INTERNAL_ERRORS)));
+    if (firstDecodeError != null) {
+      sb.append(String.format(Locale.ROOT, "%nfirst decode error: %s", firstDecodeError));
+    }
     return sb.toString();
   }
 }

@@ -114,4 +114,22 @@ public final class Ascii {
     }
     return true;
   }
+
+  /**
+   * Up to 40 bytes from {@code from} as quoted text for a message to people: printable ASCII as it
+   * is, other bytes as {@code \xNN}, "..." when there is more.
+   */
+  public static String preview(byte[] b, int from, int to) {
+    StringBuilder sb = new StringBuilder("\"");
+    int end = Math.min(to, from + 40);
+    for (int i = from; i < end; i++) {
+      int c = b[i] & 0xff;
+      if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+        sb.append((char) c);
+      } else {
+        sb.append(String.format(java.util.Locale.ROOT, "\\x%02x", c));
+      }
+    }
+    return sb.append(to > end ? "\"..." : "\"").toString();
+  }
 }

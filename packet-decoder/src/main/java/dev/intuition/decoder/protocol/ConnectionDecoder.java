@@ -31,7 +31,7 @@ public interface ConnectionDecoder {
    * Non-null once the connection switched to something this decoder does not read (TLS after
    * STARTTLS / SSLRequest, an HTTP CONNECT tunnel, a WebSocket): the caller drops the rest.
    */
-  default String switchedTo() {
+  default ProtocolSwitch switchedTo() {
     return null;
   }
 }

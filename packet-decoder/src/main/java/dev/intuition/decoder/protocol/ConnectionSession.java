@@ -226,12 +226,12 @@ public final class ConnectionSession implements StreamListener {
   }
 
   private void checkSwitch() {
-    String to = decoder.switchedTo();
+    ProtocolSwitch to = decoder.switchedTo();
     if (to != null && state == State.DECODING) {
       state = State.IGNORED;
       carryA.clear();
       carryB.clear();
-      if (to.equals("TLS") || to.startsWith("GSSAPI")) {
+      if (to.encrypted()) {
         encrypted(null);
       }
     }

@@ -38,7 +38,11 @@ public abstract class PairingDecoder implements ConnectionDecoder {
     pairer.expire(ts);
   }
 
-  protected void decodeError() {
-    ctx.stats().increment(Counter.DECODE_ERRORS);
+  /** Counts a decode error; {@code reason}: what was seen, and what was expected. */
+  protected void decodeError(String reason) {
+    ctx.stats().decodeError(protocolName() + ": " + reason);
   }
+
+  /** The protocol's name in decode-error reasons. */
+  protected abstract String protocolName();
 }

@@ -1,5 +1,6 @@
 package dev.intuition.decoder.protocol.http;
 
+import dev.intuition.decoder.protocol.ProtocolSwitch;
 import dev.intuition.decoder.DecoderStats.Counter;
 import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.pairing.Pairer;
@@ -32,7 +33,7 @@ public final class HttpDecoder extends PairingDecoder {
   private final Parser requests = new Parser(true);
   private final Parser responses = new Parser(false);
   private final int maxHead;
-  private String switchedTo;
+  private ProtocolSwitch switchedTo;
 
   public HttpDecoder(Pairer pairer, boolean midStream) {
     super(pairer, midStream);
@@ -62,8 +63,13 @@ public final class HttpDecoder extends PairingDecoder {
   }
 
   @Override
-  public String switchedTo() {
+  public ProtocolSwitch switchedTo() {
     return switchedTo;
+  }
+
+  @Override
+  protected String protocolName() {
+    return "http";
   }
 
   /** One direction: requests from the client, or responses from the server. */
@@ -103,7 +109,7 @@ public final class HttpDecoder extends PairingDecoder {
               return p - off;
             }
             if (n < 0) {
-              decodeError();
+              decodeError("a message head that is not HTTP/1.x: " + Ascii.preview(b, p, end));
               if (n == -2) {
                 ctx.stats().increment(Counter.OVERSIZED_MESSAGES);
               }
@@ -144,7 +150,7 @@ public final class HttpDecoder extends PairingDecoder {
             int nl = Ascii.lineEnd(b, p, end);
             if (nl < 0) {
               if (end - p > MAX_LINE) {
-                decodeError();
+                decodeError("a chunk-size line of more than " + MAX_LINE + " bytes");
                 lostInBody(ts);
                 p = end;
               }
@@ -154,7 +160,7 @@ public final class HttpDecoder extends PairingDecoder {
             int semi = Ascii.indexOf(b, p, ce, (byte) ';'); // chunk extensions
             long size = parseHex(b, p, semi < 0 ? ce : semi);
             if (size < 0) {
-              decodeError();
+              decodeError("a chunk size that is not hexadecimal: " + Ascii.preview(b, p, ce));
               lostInBody(ts);
               p = nl + 1;
               continue;
@@ -182,7 +188,7 @@ public final class HttpDecoder extends PairingDecoder {
             int nl = Ascii.lineEnd(b, p, end);
             if (nl < 0) {
               if (end - p >= 2) { // not CRLF where the chunk should end
-                decodeError();
+                decodeError("no CRLF where a chunk ends: " + Ascii.preview(b, p, end));
                 lostInBody(ts);
                 continue;
               }
@@ -196,7 +202,7 @@ public final class HttpDecoder extends PairingDecoder {
             int nl = Ascii.lineEnd(b, p, end);
             if (nl < 0) {
               if (end - p > maxHead) {
-                decodeError();
+                decodeError("trailers of more than " + maxHead + " bytes");
                 lostInBody(ts);
                 p = end;
               }
@@ -381,7 +387,7 @@ public final class HttpDecoder extends PairingDecoder {
       if (noBody) {
         complete(ts);
         if (tunnel) {
-          switchedTo = code == 101 ? "switched protocols (101)" : "CONNECT tunnel";
+          switchedTo = code == 101 ? ProtocolSwitch.UPGRADE : ProtocolSwitch.TUNNEL;
         }
         return true;
       }

@@ -1,5 +1,6 @@
 package dev.intuition.decoder.protocol.mysql;
 
+import dev.intuition.decoder.protocol.ProtocolSwitch;
 import dev.intuition.decoder.DecoderStats.Counter;
 import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.pairing.Pairer;
@@ -67,7 +68,7 @@ public final class MysqlDecoder extends PairingDecoder {
   /** MariaDB: a result set's column count is followed by a "metadata follows" byte. */
   private boolean cacheMetadata;
   private String lastPreparedSql;
-  private String switchedTo;
+  private ProtocolSwitch switchedTo;
   private long commandsSinceServerGap = 1;
   private final int maxContent;
 
@@ -96,8 +97,13 @@ public final class MysqlDecoder extends PairingDecoder {
   }
 
   @Override
-  public String switchedTo() {
+  public ProtocolSwitch switchedTo() {
     return switchedTo;
+  }
+
+  @Override
+  protected String protocolName() {
+    return "mysql";
   }
 
   /** Whether bytes start like a server greeting: protocol 10 and a printable version string. */
@@ -296,7 +302,7 @@ public final class MysqlDecoder extends PairingDecoder {
           cacheMetadata = (le32(b, p + 28) & MARIADB_CACHE_METADATA) != 0;
         }
         if ((caps & CLIENT_SSL) != 0 && payload == 32) {
-          switchedTo = "TLS";
+          switchedTo = ProtocolSwitch.TLS;
         }
       }
       return; // login packets (user name, password hash) are never kept
@@ -376,7 +382,7 @@ public final class MysqlDecoder extends PairingDecoder {
       if (first == 0x00) {
         phase = Phase.COMMAND; // login accepted
       } else if (first == 0xFF) {
-        ctx.stats().increment(Counter.DECODE_ERRORS); // login refused: the server closes
+        decodeError("the server refused the login (ERR to the handshake)"); // it closes
       }
       return;
     }
@@ -443,7 +449,8 @@ public final class MysqlDecoder extends PairingDecoder {
           long[] v = new long[1];
           int at = lenenc(b, p, len, 0, v);
           if (at < 0 || v[0] == 0) {
-            decodeError();
+            decodeError("a reply that is neither OK, ERR nor a result set's column count: "
+                + Ascii.preview(b, p, p + len));
             complete();
             return;
           }

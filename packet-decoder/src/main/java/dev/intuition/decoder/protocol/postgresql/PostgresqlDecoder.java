@@ -1,5 +1,6 @@
 package dev.intuition.decoder.protocol.postgresql;
 
+import dev.intuition.decoder.protocol.ProtocolSwitch;
 import dev.intuition.decoder.DecoderStats.Counter;
 import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.pairing.Pairer;
@@ -47,7 +48,7 @@ public final class PostgresqlDecoder extends PairingDecoder {
   };
   private boolean sslAnswerPending;
   private boolean gssAnswerPending;
-  private String switchedTo;
+  private ProtocolSwitch switchedTo;
   private final int maxContent;
 
   public PostgresqlDecoder(Pairer pairer, boolean midStream) {
@@ -70,8 +71,13 @@ public final class PostgresqlDecoder extends PairingDecoder {
   }
 
   @Override
-  public String switchedTo() {
+  public ProtocolSwitch switchedTo() {
     return switchedTo;
+  }
+
+  @Override
+  protected String protocolName() {
+    return "postgresql";
   }
 
   /** Whether bytes start like a frontend message: a startup packet or a Query with its NUL. */
@@ -193,7 +199,9 @@ public final class PostgresqlDecoder extends PairingDecoder {
         byte type = b[p];
         int length = be32(b, p + 1);
         if (!knownType(type) || length < 4 || length > MAX_LENGTH) {
-          decodeError();
+          decodeError(String.format(java.util.Locale.ROOT, "a message of type 0x%02x and length"
+              + " %d (expected a known type and 4 to %d bytes)", type & 0xff, length,
+              MAX_LENGTH));
           boundaryLost(ts);
           resync = true;
           p++;
@@ -438,7 +446,7 @@ public final class PostgresqlDecoder extends PairingDecoder {
       sslAnswerPending = false;
       gssAnswerPending = false;
       if (answer == 'S' || (gss && answer == 'G')) {
-        switchedTo = gss ? "GSSAPI encryption" : "TLS";
+        switchedTo = gss ? ProtocolSwitch.GSSAPI : ProtocolSwitch.TLS;
         frontend.startup = false;
         return 1;
       }

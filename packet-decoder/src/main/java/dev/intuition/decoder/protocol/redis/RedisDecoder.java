@@ -1,5 +1,6 @@
 package dev.intuition.decoder.protocol.redis;
 
+import dev.intuition.decoder.protocol.ProtocolSwitch;
 import dev.intuition.decoder.DecoderStats.Counter;
 import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.pairing.Pairer;
@@ -39,7 +40,7 @@ public final class RedisDecoder extends PairingDecoder {
   private final Parser requests = new Parser(true);
   private final Parser responses = new Parser(false);
   private boolean subscribed;
-  private String switchedTo;
+  private ProtocolSwitch switchedTo;
 
   public RedisDecoder(Pairer pairer, boolean midStream) {
     super(pairer, midStream);
@@ -56,8 +57,13 @@ public final class RedisDecoder extends PairingDecoder {
   }
 
   @Override
-  public String switchedTo() {
+  public ProtocolSwitch switchedTo() {
     return switchedTo;
+  }
+
+  @Override
+  protected String protocolName() {
+    return "redis";
   }
 
   /** Whether bytes start like a RESP command array ("*2\r\n$3\r\n"). */
@@ -137,7 +143,7 @@ public final class RedisDecoder extends PairingDecoder {
             int nl = Ascii.lineEnd(b, p, end);
             if (nl < 0) {
               if (end - p > MAX_LINE) {
-                decodeError();
+                decodeError("a line of more than " + MAX_LINE + " bytes without CRLF");
                 ctx.stats().increment(Counter.OVERSIZED_MESSAGES);
                 boundaryLost(ts);
                 return len;
@@ -150,7 +156,8 @@ public final class RedisDecoder extends PairingDecoder {
             int consumed = nl + 1 - p;
             bytes += consumed;
             if (!line(b, p, Ascii.contentEnd(b, p, nl), ts)) {
-              decodeError();
+              decodeError("a line that is not RESP (+, -, :, $, *, _, #, , ( ! = % ~ > |): "
+                  + Ascii.preview(b, p, nl));
               boundaryLost(ts);
               return nl + 1 - off;
             }
@@ -383,7 +390,7 @@ public final class RedisDecoder extends PairingDecoder {
       Request head = pairer.head();
       pairer.response(r);
       if (head != null && head.kind == 1) {
-        switchedTo = "MONITOR stream";
+        switchedTo = ProtocolSwitch.MONITOR;
       }
     }
 
