@@ -42,7 +42,6 @@ public final class GraphAggregator {
   /** An edge of the graph; external when the server is no known service. */
   public record EdgeKey(String client, String server, Protocol protocol, boolean external) {}
 
-  private record NodeKey(String service, String container) {}
 
   /**
    * @param liveWindow covered by 1-second buckets
@@ -92,202 +91,6 @@ public final class GraphAggregator {
   public static final String OTHER = "(other)";
 
   /**
-   * Distinct keys seen recently, at most {@code max}: a key past the limit is refused (and counted)
-   * until older ones are forgotten, {@link #expire} after their last call. Admitted keys come back as
-   * one canonical instance, shared by every bucket that holds them.
-   */
-  private static final class Budget<K> {
-    private static final class Slot<K> {
-      final K key;
-      long seen;
-
-      Slot(K key, long seen) {
-        this.key = key;
-        this.seen = seen;
-      }
-    }
-
-    final int max;
-    final Map<K, Slot<K>> slots = new HashMap<>();
-    long overflow;
-
-    Budget(int max) {
-      this.max = max;
-    }
-
-    /** The canonical key, or null when the budget is spent (counted). */
-    K admit(K key, long micros) {
-      Slot<K> slot = slots.get(key);
-      if (slot != null) {
-        slot.seen = Math.max(slot.seen, micros);
-        return slot.key;
-      }
-      if (slots.size() >= max) {
-        overflow++;
-        return null;
-      }
-      slots.put(key, new Slot<>(key, micros));
-      return key;
-    }
-
-    /** Admits past the limit (the few "(other)" keys that take what overflows). */
-    K force(K key, long micros) {
-      Slot<K> slot = slots.computeIfAbsent(key, k -> new Slot<>(k, micros));
-      slot.seen = Math.max(slot.seen, micros);
-      return slot.key;
-    }
-
-    int size() {
-      return slots.size();
-    }
-
-    /** Forgets the keys last seen before {@code before}; returns how many. */
-    int expire(long before) {
-      int n = slots.size();
-      slots.values().removeIf(slot -> slot.seen < before);
-      return n - slots.size();
-    }
-  }
-
-  private static final class Bucket {
-    long start = Long.MIN_VALUE;
-    final Map<EdgeKey, CallStats> edges = new HashMap<>();
-    final Map<NodeKey, CallStats> nodes = new HashMap<>();
-
-    void reset(long start) {
-      this.start = start;
-      edges.clear();
-      nodes.clear();
-    }
-
-    /** Adds a call; returns how many statistics it created (0, 1 or 2). */
-    int add(EdgeKey edge, NodeKey node, Transaction t) {
-      int created = 0;
-      CallStats e = edges.get(edge);
-      if (e == null) {
-        edges.put(edge, e = new CallStats());
-        created++;
-      }
-      e.add(t);
-      CallStats n = nodes.get(node);
-      if (n == null) {
-        nodes.put(node, n = new CallStats());
-        created++;
-      }
-      n.add(t);
-      return created;
-    }
-
-    int cells() {
-      return edges.size() + nodes.size();
-    }
-  }
-
-  /** A ring of buckets of one width. */
-  private static final class Tier {
-    static final long NOT_PLACED = Long.MIN_VALUE;
-    final long width;
-    final Bucket[] ring;
-    /** Buckets before this were emptied for memory. */
-    long validFrom = Long.MIN_VALUE;
-
-    Tier(long widthMicros, int buckets) {
-      this.width = widthMicros;
-      this.ring = new Bucket[Math.max(1, buckets)];
-      for (int i = 0; i < ring.length; i++) {
-        ring[i] = new Bucket();
-      }
-    }
-
-    /**
-     * Places a call; returns the change in statistics held (a reused bucket loses its old ones), or
-     * {@link #NOT_PLACED} when the call is older than what the ring keeps as of {@code now}: it is not
-     * placed, so it never evicts a bucket that is still in the window.
-     */
-    long add(long micros, long now, EdgeKey edge, NodeKey node, Transaction t) {
-      long start = Math.floorDiv(micros, width) * width;
-      if (!covers(start, now)) {
-        return NOT_PLACED;
-      }
-      Bucket b = ring[(int) Math.floorMod(start / width, (long) ring.length)];
-      long delta = 0;
-      if (b.start != start) {
-        if (b.start > start) {
-          return NOT_PLACED;
-        }
-        delta -= b.cells();
-        b.reset(start);
-      }
-      return delta + b.add(edge, node, t);
-    }
-
-    /**
-     * Empties the oldest bucket that starts before {@code before}, for memory: the ring then keeps
-     * less (queries of the time it held go to the coarser tier or the stored minutes). Returns the
-     * statistics freed, -1 when there was no such bucket.
-     */
-    long evictOldest(long before) {
-      Bucket oldest = null;
-      for (Bucket b : ring) {
-        if (b.start != Long.MIN_VALUE && b.start < before
-            && (oldest == null || b.start < oldest.start)) {
-          oldest = b;
-        }
-      }
-      if (oldest == null) {
-        return -1;
-      }
-      long freed = oldest.cells();
-      validFrom = Math.max(validFrom, oldest.start + width);
-      oldest.reset(Long.MIN_VALUE);
-      return freed;
-    }
-
-    /** Whether a range starting at {@code from} is within what this ring keeps as of now. */
-    boolean covers(long from, long now) {
-      return from >= Math.floorDiv(now, width) * width - (ring.length - 1) * width
-          && from >= validFrom;
-    }
-
-    long cells() {
-      long n = 0;
-      for (Bucket b : ring) {
-        n += b.cells();
-      }
-      return n;
-    }
-
-    void collect(long from, long to, Operands operands) {
-      for (Bucket b : ring) {
-        if (b.start == Long.MIN_VALUE || b.start + width <= from || b.start >= to) {
-          continue;
-        }
-        operands.add(b);
-      }
-    }
-  }
-
-  /** The statistics of a range, gathered per edge and node, to be summed in one pass each. */
-  private static final class Operands {
-    final Map<EdgeKey, List<CallStats>> edges = new HashMap<>();
-    final Map<NodeKey, List<CallStats>> nodes = new HashMap<>();
-
-    void add(Bucket b) {
-      b.edges.forEach((k, v) -> edges.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
-      b.nodes.forEach((k, v) -> nodes.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
-    }
-
-    static <K> Map<K, CallStats> sum(Map<K, List<CallStats>> operands, CallStats.Summer summer) {
-      Map<K, CallStats> sums = HashMap.newHashMap(operands.size());
-      operands.forEach((k, list) -> {
-        list.forEach(summer::add);
-        sums.put(k, summer.take());
-      });
-      return sums;
-    }
-  }
-
-  /**
    * What one statistic in a ring costs on the heap, with its map entry, in bytes: measured 170 for
    * 5,000 edges with one call a second and about 250 for 1,000 edges whose 10-second statistics hold
    * ten latencies (heap after GC over the statistics held), so the larger.
@@ -302,14 +105,14 @@ public final class GraphAggregator {
   private final Clock clock;
   private final Settings settings;
   private final RollupHistory history;
-  private final Tier live;
-  private final Tier recent;
+  private final TimeRing live;
+  private final TimeRing recent;
   private final TreeMap<Long, Bucket> pendingMinutes = new TreeMap<>();
   /** The last call of each edge still within the fade-out; a node's is its edges' latest. */
   private final Map<EdgeKey, Long> edgeLastSeen = new HashMap<>();
-  private final Budget<String> serviceBudget;
-  private final Budget<EdgeKey> edgeBudget;
-  private final Map<String, Budget<NodeKey>> containerBudgets = new HashMap<>();
+  private final NameBudget<String> serviceBudget;
+  private final NameBudget<EdgeKey> edgeBudget;
+  private final Map<String, NameBudget<NodeKey>> containerBudgets = new HashMap<>();
   private final long maxCells;
   private int containersHeld;
   private long cells;
@@ -326,10 +129,10 @@ public final class GraphAggregator {
     this.clock = clock;
     this.settings = settings;
     this.history = history;
-    this.live = new Tier(SECOND, (int) settings.liveWindow().toSeconds());
-    this.recent = new Tier(10 * SECOND, (int) (settings.recentWindow().toSeconds() / 10));
-    this.serviceBudget = new Budget<>(settings.maxServices());
-    this.edgeBudget = new Budget<>(settings.maxEdges());
+    this.live = new TimeRing(SECOND, (int) settings.liveWindow().toSeconds());
+    this.recent = new TimeRing(10 * SECOND, (int) (settings.recentWindow().toSeconds() / 10));
+    this.serviceBudget = new NameBudget<>(settings.maxServices());
+    this.edgeBudget = new NameBudget<>(settings.maxEdges());
     this.maxCells = Math.max(1, settings.maxBytes() / CELL_BYTES);
   }
 
@@ -374,8 +177,8 @@ public final class GraphAggregator {
     if (edge == null) { // past the limit: one edge per protocol takes what overflows
       edge = edgeBudget.force(new EdgeKey(OTHER, OTHER, t.protocol(), false), micros);
     }
-    Budget<NodeKey> containers = containerBudgets.computeIfAbsent(edge.server(),
-        k -> new Budget<>(settings.maxContainersPerService()));
+    NameBudget<NodeKey> containers = containerBudgets.computeIfAbsent(edge.server(),
+        k -> new NameBudget<>(settings.maxContainersPerService()));
     NodeKey wanted = new NodeKey(edge.server(), t.serverContainer());
     boolean isNew = !containers.slots.containsKey(wanted);
     NodeKey node = isNew && containersHeld >= settings.maxContainers() ? null
@@ -388,13 +191,13 @@ public final class GraphAggregator {
       node = containers.force(new NodeKey(edge.server(), OTHER), micros);
     }
     long placed = live.add(micros, now, edge, node, t);
-    if (placed == Tier.NOT_PLACED) {
+    if (placed == TimeRing.NOT_PLACED) {
       late++;
     } else {
       cells += placed;
     }
     placed = recent.add(micros, now, edge, node, t);
-    if (placed != Tier.NOT_PLACED) {
+    if (placed != TimeRing.NOT_PLACED) {
       cells += placed;
     }
     if (cells > maxCells) {
@@ -516,13 +319,13 @@ public final class GraphAggregator {
   private Graph range(Instant from, Instant to, Instant reportedTo, LastSeen seen) {
     long fromMicros = micros(from);
     long toMicros = micros(to);
-    Operands operands = new Operands();
+    RangeSum operands = new RangeSum();
     CallStats.Summer summer = new CallStats.Summer();
     Map<EdgeKey, CallStats> edges;
     Map<NodeKey, CallStats> nodes;
     boolean fromHistory = false;
     synchronized (this) { // the buckets' statistics change with every call added
-      Tier tier = tierCovering(fromMicros);
+      TimeRing tier = tierCovering(fromMicros);
       if (tier != null) {
         tier.collect(fromMicros, toMicros, operands);
       } else {
@@ -530,12 +333,12 @@ public final class GraphAggregator {
         pendingMinutes.subMap(firstMinute, true, toMicros, false).values().forEach(operands::add);
         fromHistory = history != null;
       }
-      edges = Operands.sum(operands.edges, summer);
-      nodes = Operands.sum(operands.nodes, summer);
+      edges = RangeSum.sum(operands.edges, summer);
+      nodes = RangeSum.sum(operands.nodes, summer);
     }
     if (fromHistory) { // outside the lock: the history may be a remote store
       long firstMinute = Math.floorDiv(fromMicros, MINUTE) * MINUTE;
-      Operands stored = new Operands();
+      RangeSum stored = new RangeSum();
       for (Rollup r : history.rollups(instant(firstMinute), to)) {
         for (Rollup.EdgeStats e : r.edges()) {
           stored.edges.computeIfAbsent(new EdgeKey(e.client(), e.server(),
@@ -547,8 +350,8 @@ public final class GraphAggregator {
               x -> new ArrayList<>()).add(n.stats());
         }
       }
-      Operands.sum(stored.edges, summer).forEach((k, v) -> edges.merge(k, v, GraphAggregator::sum));
-      Operands.sum(stored.nodes, summer).forEach((k, v) -> nodes.merge(k, v, GraphAggregator::sum));
+      RangeSum.sum(stored.edges, summer).forEach((k, v) -> edges.merge(k, v, GraphAggregator::sum));
+      RangeSum.sum(stored.nodes, summer).forEach((k, v) -> nodes.merge(k, v, GraphAggregator::sum));
     }
     return build(from, reportedTo, Duration.between(from, reportedTo).toNanos() / 1e9, edges,
         nodes, seen);
@@ -573,7 +376,7 @@ public final class GraphAggregator {
     long resolution;
     boolean fromHistory = false;
     synchronized (this) {
-      Tier tier = tierCovering(fromMicros);
+      TimeRing tier = tierCovering(fromMicros);
       resolution = tier != null ? tier.width : MINUTE;
       java.util.function.BiConsumer<Long, Bucket> take = (start, b) -> b.edges.forEach((k, v) -> {
         if (matches.test(k) && start >= fromMicros - resolution && start < toMicros) {
@@ -639,7 +442,7 @@ public final class GraphAggregator {
    */
   public synchronized Instant earliest() {
     long now = micros(clock.instant());
-    for (Tier tier : List.of(live, recent)) {
+    for (TimeRing tier : List.of(live, recent)) {
       long earliest = Long.MAX_VALUE;
       for (Bucket b : tier.ring) {
         if (b.start != Long.MIN_VALUE && !b.edges.isEmpty()) {
@@ -655,7 +458,7 @@ public final class GraphAggregator {
   }
 
   /** The finest ring that still keeps a range starting at {@code fromMicros}; null: the minutes. */
-  private Tier tierCovering(long fromMicros) {
+  private TimeRing tierCovering(long fromMicros) {
     long now = micros(clock.instant());
     return live.covers(fromMicros, now) ? live : recent.covers(fromMicros, now) ? recent : null;
   }

@@ -1,0 +1,41 @@
+package dev.intuition.core.graph;
+
+import dev.intuition.core.graph.GraphAggregator.EdgeKey;
+import dev.intuition.decoder.Transaction;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The statistics of one time bucket: per edge and per node (a service, or one container of it). */
+final class Bucket {
+  long start = Long.MIN_VALUE;
+  final Map<EdgeKey, CallStats> edges = new HashMap<>();
+  final Map<NodeKey, CallStats> nodes = new HashMap<>();
+
+  void reset(long start) {
+    this.start = start;
+    edges.clear();
+    nodes.clear();
+  }
+
+  /** Adds a call; returns how many statistics it created (0, 1 or 2). */
+  int add(EdgeKey edge, NodeKey node, Transaction t) {
+    int created = 0;
+    CallStats e = edges.get(edge);
+    if (e == null) {
+      edges.put(edge, e = new CallStats());
+      created++;
+    }
+    e.add(t);
+    CallStats n = nodes.get(node);
+    if (n == null) {
+      nodes.put(node, n = new CallStats());
+      created++;
+    }
+    n.add(t);
+    return created;
+  }
+
+  int cells() {
+    return edges.size() + nodes.size();
+  }
+}
