@@ -5,7 +5,7 @@ import { api, GraphStream, StreamStatus } from './api';
 import { byId, h } from './dom';
 import { EXTERNAL_BAND, NO_GROUP_BAND, StableLayout } from './layout';
 import { display, DisplayEdge, DisplayGraph, DisplayNode, edgeId, STACK_PREFIX } from './lod';
-import { EdgePanel, ServicePanel, StackPanel } from './panels';
+import { EdgePanel, PanelHost, ServicePanel, StackPanel } from './panels';
 import { Hit, hitToSelection, Island, Renderer } from './render';
 import {
   formatDuration, formatMicros, formatPercent, formatRate, fromQuery, sameSelection, Selection,
@@ -17,7 +17,7 @@ import { Graph, ServerInfo } from './types';
 const EMPTY_GRAPH: Graph = { from: '', to: '', nodes: [], edges: [], notices: [] };
 const PINS = 'intuition.pins';
 
-export class App {
+export class App implements PanelHost {
   state: ViewState;
   graph: Graph = EMPTY_GRAPH;
   view: DisplayGraph = { nodes: [], edges: [], hiddenEdges: 0 };

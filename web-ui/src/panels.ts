@@ -2,11 +2,24 @@
 // (rate and error-rate sparklines, the latency histogram, the access log), a collapsed stack.
 
 import { api } from './api';
-import type { App } from './app';
 import { h, svg } from './dom';
-import { health, STACK_PREFIX } from './lod';
-import { formatMicros, formatPercent, formatRate, TransactionFilter, ViewState } from './state';
+import { DisplayEdge, DisplayGraph, health, STACK_PREFIX } from './lod';
+import { formatMicros, formatPercent, formatRate, Selection, TransactionFilter, ViewState } from './state';
 import { Calls, EdgeDetail, Graph, GraphEdge, Transaction } from './types';
+
+/**
+ * What the panels need of the page: its state and view, and the few ways they change it. The page
+ * (App) provides it; the panels do not import the page, so the two do not depend on each other.
+ */
+export interface PanelHost {
+  readonly state: ViewState;
+  readonly view: DisplayGraph;
+  setState(change: Partial<ViewState>): void;
+  select(selection: Selection): void;
+  drawnAs(service: string): string;
+  label(id: string): string;
+  displayEdge(source: string, target: string): DisplayEdge | undefined;
+}
 
 function header(title: Node | string, subtitle: string, close: () => void): HTMLElement {
   return h('div', { class: 'panel-head' },
@@ -53,7 +66,7 @@ function errorBox(e: unknown): HTMLElement {
 }
 
 export class ServicePanel {
-  constructor(private readonly host: HTMLElement, private readonly app: App, private readonly name: string, private readonly close: () => void) {
+  constructor(private readonly host: HTMLElement, private readonly app: PanelHost, private readonly name: string, private readonly close: () => void) {
     host.replaceChildren(header(name, 'service', close), h('div', { class: 'loading' }, 'Loading…'));
   }
 
@@ -89,7 +102,7 @@ export class ServicePanel {
 }
 
 export class StackPanel {
-  constructor(private readonly host: HTMLElement, private readonly app: App, private readonly id: string, private readonly close: () => void) {}
+  constructor(private readonly host: HTMLElement, private readonly app: PanelHost, private readonly id: string, private readonly close: () => void) {}
 
   async refresh(g: Graph): Promise<void> {
     const group = this.id.slice(STACK_PREFIX.length);
@@ -107,7 +120,7 @@ export class StackPanel {
 export class EdgePanel {
   private protocol: string | null = null;
 
-  constructor(private readonly host: HTMLElement, private readonly app: App, private readonly source: string, private readonly target: string, private readonly close: () => void) {
+  constructor(private readonly host: HTMLElement, private readonly app: PanelHost, private readonly source: string, private readonly target: string, private readonly close: () => void) {
     host.replaceChildren(header(`${app.label(source)} → ${app.label(target)}`, 'edge', close), h('div', { class: 'loading' }, 'Loading…'));
   }
 
