@@ -1,16 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+/// <reference types="vite/client" />
 import { describe, expect, it } from 'vitest';
 
 // The UI's modules depend on each other one way only (docs/architecture.md): no import cycles.
-const src = join(__dirname, '..', 'src');
+const sources = import.meta.glob('../src/*.ts', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
 
 function imports(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
-  for (const file of readdirSync(src).filter((f) => f.endsWith('.ts'))) {
-    const text = readFileSync(join(src, file), 'utf8');
+  for (const [path, text] of Object.entries(sources)) {
     const deps = [...text.matchAll(/from '\.\/(\w+)'/g)].map((m) => m[1]);
-    graph.set(file.replace(/\.ts$/, ''), deps);
+    graph.set(path.replace(/^.*\//, '').replace(/\.ts$/, ''), deps);
   }
   return graph;
 }
