@@ -110,14 +110,10 @@ public final class GraphAggregator {
   private final TreeMap<Long, Bucket> pendingMinutes = new TreeMap<>();
   /** The last call of each edge still within the fade-out; a node's is its edges' latest. */
   private final Map<EdgeKey, Long> edgeLastSeen = new HashMap<>();
-  private final NameBudget<String> serviceBudget;
-  private final NameBudget<EdgeKey> edgeBudget;
-  private final Map<String, NameBudget<NodeKey>> containerBudgets = new HashMap<>();
+  private final EdgeNaming naming;
   private final long maxCells;
-  private int containersHeld;
   private long cells;
   private long bucketsEvicted;
-  private long containersOverflowed;
   private long late;
   private long added;
   private long minutesStored;
@@ -131,8 +127,8 @@ public final class GraphAggregator {
     this.history = history;
     this.live = new TimeRing(SECOND, (int) settings.liveWindow().toSeconds());
     this.recent = new TimeRing(10 * SECOND, (int) (settings.recentWindow().toSeconds() / 10));
-    this.serviceBudget = new NameBudget<>(settings.maxServices());
-    this.edgeBudget = new NameBudget<>(settings.maxEdges());
+    this.naming = new EdgeNaming(settings.maxServices(), settings.maxEdges(),
+        settings.maxContainersPerService(), settings.maxContainers());
     this.maxCells = Math.max(1, settings.maxBytes() / CELL_BYTES);
   }
 
@@ -170,26 +166,9 @@ public final class GraphAggregator {
       return;
     }
     long micros = Math.min(micros(at), now);
-    String client = admitted(EndpointNames.client(t), micros);
-    String server = admitted(EndpointNames.server(t), micros);
-    EdgeKey edge = edgeBudget.admit(new EdgeKey(client, server, t.protocol(),
-        t.serverService() == null && !OTHER.equals(server)), micros);
-    if (edge == null) { // past the limit: one edge per protocol takes what overflows
-      edge = edgeBudget.force(new EdgeKey(OTHER, OTHER, t.protocol(), false), micros);
-    }
-    NameBudget<NodeKey> containers = containerBudgets.computeIfAbsent(edge.server(),
-        k -> new NameBudget<>(settings.maxContainersPerService()));
-    NodeKey wanted = new NodeKey(edge.server(), t.serverContainer());
-    boolean isNew = !containers.slots.containsKey(wanted);
-    NodeKey node = isNew && containersHeld >= settings.maxContainers() ? null
-        : containers.admit(wanted, micros);
-    if (node != null && isNew) {
-      containersHeld++;
-    }
-    if (node == null) {
-      containersOverflowed++;
-      node = containers.force(new NodeKey(edge.server(), OTHER), micros);
-    }
+    EdgeNaming.Named named = naming.name(t, micros);
+    EdgeKey edge = named.edge();
+    NodeKey node = named.node();
     long placed = live.add(micros, now, edge, node, t);
     if (placed == TimeRing.NOT_PLACED) {
       late++;
@@ -231,15 +210,6 @@ public final class GraphAggregator {
     }
   }
 
-  /** The name itself, or {@value #OTHER} past the limit on services. */
-  private String admitted(String name, long micros) {
-    if (EndpointNames.INTERNET.equals(name)) {
-      return EndpointNames.INTERNET;
-    }
-    String canonical = serviceBudget.admit(name, micros);
-    return canonical != null ? canonical : OTHER;
-  }
-
   /**
    * Stores the minutes that are complete, and forgets the edges and nodes that have faded out.
    * Called about once a second.
@@ -254,10 +224,7 @@ public final class GraphAggregator {
     edgeLastSeen.values().removeIf(seen -> seen < fade);
     // Names are forgotten once no ring holds them any more: then new ones may take their places.
     long forget = now - (settings.recentWindow().toNanos() + settings.fadeAfter().toNanos()) / 1000;
-    serviceBudget.expire(forget);
-    edgeBudget.expire(forget);
-    containerBudgets.values().forEach(b -> containersHeld -= b.expire(forget));
-    containerBudgets.values().removeIf(b -> b.size() == 0);
+    naming.expire(forget);
   }
 
   /** Hands every pending minute to the history now (at shutdown, and in tests). */
@@ -550,10 +517,10 @@ public final class GraphAggregator {
   }
 
   public synchronized Overflow overflow() {
-    return new Overflow(serviceBudget.overflow, edgeBudget.overflow, containersOverflowed,
-        settings.maxServices(), settings.maxEdges(), settings.maxContainersPerService(),
-        serviceBudget.size(), edgeBudget.size(), bucketsEvicted, settings.maxBytes(),
-        cells * CELL_BYTES);
+    return new Overflow(naming.servicesOverflowed(), naming.edgesOverflowed(),
+        naming.containersOverflowed(), settings.maxServices(), settings.maxEdges(),
+        settings.maxContainersPerService(), naming.servicesHeld(), naming.edgesHeld(),
+        bucketsEvicted, settings.maxBytes(), cells * CELL_BYTES);
   }
 
   /** Transactions that arrived too late for the live buckets. */
