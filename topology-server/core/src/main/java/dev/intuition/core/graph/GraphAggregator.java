@@ -32,6 +32,12 @@ import java.util.TreeMap;
  * its last call: it fades out rather than blinking. Thread-safe; {@link #tick} is called about once a
  * second.
  *
+ * <p>Its pieces, each a class of its own: {@link EdgeNaming} names each call's edge and node within
+ * the limits; two {@link TimeRing}s of {@link Bucket}s hold the 1-second and 10-second statistics;
+ * {@link MinuteRollups} takes the minutes to the history; a {@link RangeSum} gathers a range's
+ * statistics to be summed by {@link CallStats.Summer}. What stays here is their orchestration under
+ * one lock, the memory budget, fading, and the queries (graphs and edge series).
+ *
  * <pre>
  *   GraphAggregator g = new GraphAggregator(clock, GraphAggregator.Settings.DEFAULT, store);
  *   transactions.forEach(g::add);
@@ -99,15 +105,12 @@ public final class GraphAggregator {
 
   private static final long SECOND = 1_000_000L;
   private static final long MINUTE = 60 * SECOND;
-  /** Pending minutes beyond this are stored at once: memory stays bounded whatever the times sent. */
-  private static final int MAX_PENDING_MINUTES = 120;
 
   private final Clock clock;
   private final Settings settings;
-  private final RollupHistory history;
+  private final MinuteRollups minutes;
   private final TimeRing live;
   private final TimeRing recent;
-  private final TreeMap<Long, Bucket> pendingMinutes = new TreeMap<>();
   /** The last call of each edge still within the fade-out; a node's is its edges' latest. */
   private final Map<EdgeKey, Long> edgeLastSeen = new HashMap<>();
   private final EdgeNaming naming;
@@ -116,7 +119,6 @@ public final class GraphAggregator {
   private long bucketsEvicted;
   private long late;
   private long added;
-  private long minutesStored;
 
   /**
    * @param history where complete minutes go and older graphs come from; null to keep none
@@ -124,7 +126,7 @@ public final class GraphAggregator {
   public GraphAggregator(Clock clock, Settings settings, RollupHistory history) {
     this.clock = clock;
     this.settings = settings;
-    this.history = history;
+    this.minutes = new MinuteRollups(history);
     this.live = new TimeRing(SECOND, (int) settings.liveWindow().toSeconds());
     this.recent = new TimeRing(10 * SECOND, (int) (settings.recentWindow().toSeconds() / 10));
     this.naming = new EdgeNaming(settings.maxServices(), settings.maxEdges(),
@@ -182,11 +184,7 @@ public final class GraphAggregator {
     if (cells > maxCells) {
       reclaim(now);
     }
-    long minute = Math.floorDiv(micros, MINUTE) * MINUTE;
-    pendingMinutes.computeIfAbsent(minute, k -> new Bucket()).add(edge, node, t);
-    if (pendingMinutes.size() > MAX_PENDING_MINUTES) {
-      store(pendingMinutes.pollFirstEntry());
-    }
+    minutes.add(micros, edge, node, t);
     edgeLastSeen.merge(edge, micros, Math::max);
     added++;
   }
@@ -217,9 +215,7 @@ public final class GraphAggregator {
   public synchronized void tick() {
     long now = micros(clock.instant());
     long grace = settings.minuteGrace().toNanos() / 1000;
-    while (!pendingMinutes.isEmpty() && pendingMinutes.firstKey() + MINUTE + grace <= now) {
-      store(pendingMinutes.pollFirstEntry());
-    }
+    minutes.storeComplete(now, grace);
     long fade = now - settings.fadeAfter().toNanos() / 1000;
     edgeLastSeen.values().removeIf(seen -> seen < fade);
     // Names are forgotten once no ring holds them any more: then new ones may take their places.
@@ -229,23 +225,7 @@ public final class GraphAggregator {
 
   /** Hands every pending minute to the history now (at shutdown, and in tests). */
   public synchronized void storePending() {
-    while (!pendingMinutes.isEmpty()) {
-      store(pendingMinutes.pollFirstEntry());
-    }
-  }
-
-  private void store(Map.Entry<Long, Bucket> minute) {
-    if (history == null) {
-      return;
-    }
-    Bucket b = minute.getValue();
-    List<Rollup.EdgeStats> edges = new ArrayList<>(b.edges.size());
-    b.edges.forEach((k, v) -> edges.add(new Rollup.EdgeStats(k.client(), k.server(),
-        k.protocol().wireName(), k.external(), v)));
-    List<Rollup.NodeStats> nodes = new ArrayList<>(b.nodes.size());
-    b.nodes.forEach((k, v) -> nodes.add(new Rollup.NodeStats(k.service(), k.container(), v)));
-    history.addRollup(new Rollup(instant(minute.getKey()), edges, nodes));
-    minutesStored++;
+    minutes.storeAll();
   }
 
   /** The live graph: the last {@code window} up to now, with the elements still fading out. */
@@ -297,8 +277,9 @@ public final class GraphAggregator {
         tier.collect(fromMicros, toMicros, operands);
       } else {
         long firstMinute = Math.floorDiv(fromMicros, MINUTE) * MINUTE;
-        pendingMinutes.subMap(firstMinute, true, toMicros, false).values().forEach(operands::add);
-        fromHistory = history != null;
+        minutes.pending().subMap(firstMinute, true, toMicros, false).values()
+            .forEach(operands::add);
+        fromHistory = minutes.history() != null;
       }
       edges = RangeSum.sum(operands.edges, summer);
       nodes = RangeSum.sum(operands.nodes, summer);
@@ -306,7 +287,7 @@ public final class GraphAggregator {
     if (fromHistory) { // outside the lock: the history may be a remote store
       long firstMinute = Math.floorDiv(fromMicros, MINUTE) * MINUTE;
       RangeSum stored = new RangeSum();
-      for (Rollup r : history.rollups(instant(firstMinute), to)) {
+      for (Rollup r : minutes.history().rollups(instant(firstMinute), to)) {
         for (Rollup.EdgeStats e : r.edges()) {
           stored.edges.computeIfAbsent(new EdgeKey(e.client(), e.server(),
               Protocol.fromWireName(e.protocol()), e.external()), x -> new ArrayList<>())
@@ -360,12 +341,13 @@ public final class GraphAggregator {
           }
         }
       } else {
-        pendingMinutes.forEach(take::accept);
-        fromHistory = history != null;
+        minutes.pending().forEach(take::accept);
+        fromHistory = minutes.history() != null;
       }
     }
     if (fromHistory) {
-      for (Rollup r : history.rollups(instant(Math.floorDiv(fromMicros, MINUTE) * MINUTE), to)) {
+      for (Rollup r : minutes.history().rollups(instant(Math.floorDiv(fromMicros, MINUTE)
+          * MINUTE), to)) {
         for (Rollup.EdgeStats e : r.edges()) {
           if (e.client().equals(client) && e.server().equals(server)
               && (protocol == null || protocol.wireName().equals(e.protocol()))) {
@@ -421,7 +403,7 @@ public final class GraphAggregator {
         return instant(earliest);
       }
     }
-    return pendingMinutes.isEmpty() ? null : instant(pendingMinutes.firstKey());
+    return minutes.pending().isEmpty() ? null : instant(minutes.pending().firstKey());
   }
 
   /** The finest ring that still keeps a range starting at {@code fromMicros}; null: the minutes. */
@@ -534,7 +516,7 @@ public final class GraphAggregator {
 
   /** Minutes (and supplements) handed to the history. */
   public synchronized long minutesStored() {
-    return minutesStored;
+    return minutes.stored();
   }
 
   /** Edges seen within the fade-out time (those the live graph shows). */
