@@ -106,7 +106,7 @@ final class DecodeCommand {
     Map<Counter, Long> totals = new EnumMap<>(Counter.class);
     Map<Protocol, Integer> encrypted = new HashMap<>();
     int failures = 0;
-    String[] firstDecodeError = new String[1];
+    String firstDecodeError = null;
     long started = System.nanoTime();
     for (Path file : files) {
       TransactionListener listener = new TransactionListener() {
@@ -140,8 +140,8 @@ final class DecodeCommand {
               + " report): " + summary.internalError());
         }
         summary.stats().forEach((k, v) -> totals.merge(k, v, Long::sum));
-        if (firstDecodeError[0] == null && summary.firstDecodeError() != null) {
-          firstDecodeError[0] = file.getFileName() + ": " + summary.firstDecodeError();
+        if (firstDecodeError == null && summary.firstDecodeError() != null) {
+          firstDecodeError = file.getFileName() + ": " + summary.firstDecodeError();
         }
       } catch (NoSuchFileException e) {
         err.println("intuition decode: " + file + ": no such file");
@@ -159,7 +159,7 @@ final class DecodeCommand {
       return 1;
     }
     if (!quiet) {
-      DecoderStats all = DecoderStats.of(totals, firstDecodeError[0]);
+      DecoderStats all = DecoderStats.of(totals, firstDecodeError);
       double seconds = (System.nanoTime() - started) / 1e9;
       err.printf(Locale.ROOT, "decoded %d file(s) in %.2f s%n", files.size() - failures, seconds);
       err.println(all.summary());

@@ -69,16 +69,6 @@ public final class DecoderStats {
     return s;
   }
 
-  /** Adds another's counts; its first decode error stands if this one has none yet. */
-  public void addAll(DecoderStats other) {
-    for (int i = 0; i < values.length; i++) {
-      values[i] += other.values[i];
-    }
-    if (firstDecodeError == null) {
-      firstDecodeError = other.firstDecodeError;
-    }
-  }
-
   public void add(Counter counter, long delta) {
     values[counter.ordinal()] += delta;
   }

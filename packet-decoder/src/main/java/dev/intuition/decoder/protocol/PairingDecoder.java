@@ -1,6 +1,5 @@
 package dev.intuition.decoder.protocol;
 
-import dev.intuition.decoder.DecoderStats.Counter;
 import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.pairing.DecoderContext;
 import dev.intuition.decoder.pairing.Pairer;

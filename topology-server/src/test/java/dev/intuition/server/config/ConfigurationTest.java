@@ -77,9 +77,7 @@ class ConfigurationTest {
           : s % 60 == 0 && s > 0 ? s / 60 + "m" : s + "s";
     }
     if (v instanceof DataSize size) {
-      long b = size.toBytes();
-      return b % (1 << 30) == 0 ? (b >> 30) + "GB" : b % (1 << 20) == 0 ? (b >> 20) + "MB"
-          : b % 1024 == 0 ? (b >> 10) + "KB" : b + "B";
+      return IntuitionProperties.size(size);
     }
     if (v instanceof List<?> list) {
       return list.isEmpty() ? "(none)" : String.join(",", list.stream().map(String::valueOf)

@@ -376,9 +376,15 @@ public final class WireCodec {
 
     static Report of(JsonParser p, Nested nested) throws IOException {
       Report r = new Report();
+      r.read(p, nested);
+      return r;
+    }
+
+    /** Reads the object at the current token into this; what was read stands if it breaks off. */
+    void read(JsonParser p, Nested nested) throws IOException {
       if (p.currentToken() != JsonToken.START_OBJECT) {
         p.skipChildren();
-        return r;
+        return;
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
@@ -388,15 +394,14 @@ public final class WireCodec {
             p.skipChildren();
           }
         } else if (t.isNumeric()) {
-          r.scalars.put(name, t == JsonToken.VALUE_NUMBER_INT ? (Object) p.getValueAsLong()
+          scalars.put(name, t == JsonToken.VALUE_NUMBER_INT ? (Object) p.getValueAsLong()
               : (Object) p.getDoubleValue());
         } else if (t.isBoolean()) {
-          r.scalars.put(name, t == JsonToken.VALUE_TRUE);
+          scalars.put(name, t == JsonToken.VALUE_TRUE);
         } else if (t != JsonToken.VALUE_NULL) {
-          r.scalars.put(name, p.getText());
+          scalars.put(name, p.getText());
         }
       }
-      return r;
     }
 
     String text(String name) {
@@ -520,36 +525,15 @@ public final class WireCodec {
     if (body != null && !body.isBlank()) {
       try (JsonParser p = JSON.createParser(body.getBytes(StandardCharsets.UTF_8))) {
         if (p.nextToken() == JsonToken.START_OBJECT) {
-          r = Report.of(p, null);
+          r.read(p, null);
         }
       } catch (IOException e) {
-        r = partial(body);
+        // what was read before the body broke off stands
       }
     }
     return new IngestAnswer(r.number("accepted"), r.number("counted"), r.number("duplicates"),
         r.number("sequence"), r.flag("repeated"), r.number("future"), r.number("expired"),
         r.number("late"), r.number("truncated"), r.decimal("clockOffsetSeconds"));
-  }
-
-  /** The members of a broken answer up to where it broke. */
-  private static Report partial(String body) {
-    Report r = new Report();
-    try (JsonParser p = JSON.createParser(body.getBytes(StandardCharsets.UTF_8))) {
-      if (p.nextToken() == JsonToken.START_OBJECT) {
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String name = p.currentName();
-          JsonToken t = p.nextToken();
-          if (t == JsonToken.VALUE_NUMBER_INT) {
-            r.scalars.put(name, p.getValueAsLong());
-          } else {
-            p.skipChildren();
-          }
-        }
-      }
-    } catch (IOException e) {
-      // what was read so far stands
-    }
-    return r;
   }
 
   // ---------------------------------------------------------------- values

@@ -10,7 +10,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Turns transactions into the service graph, with no framework: per edge (client service, server
@@ -103,8 +102,8 @@ public final class GraphAggregator {
    */
   static final long CELL_BYTES = 250;
 
-  private static final long SECOND = 1_000_000L;
-  private static final long MINUTE = 60 * SECOND;
+  static final long SECOND = 1_000_000L;
+  static final long MINUTE = 60 * SECOND;
 
   private final Clock clock;
   private final Settings settings;
@@ -480,7 +479,7 @@ public final class GraphAggregator {
     return at.getEpochSecond() * SECOND + at.getNano() / 1000;
   }
 
-  private static Instant instant(long micros) {
+  static Instant instant(long micros) {
     return Instant.ofEpochSecond(Math.floorDiv(micros, SECOND),
         Math.floorMod(micros, SECOND) * 1000);
   }

@@ -2,7 +2,6 @@ package dev.intuition.core.graph;
 
 import dev.intuition.core.graph.GraphAggregator.EdgeKey;
 import dev.intuition.decoder.Transaction;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,7 @@ import java.util.TreeMap;
 final class MinuteRollups {
   /** Pending minutes beyond this are stored at once. */
   static final int MAX_PENDING = 120;
-  private static final long MINUTE = 60_000_000L;
+  private static final long MINUTE = GraphAggregator.MINUTE;
 
   private final RollupHistory history;
   private final TreeMap<Long, Bucket> pending = new TreeMap<>();
@@ -63,8 +62,7 @@ final class MinuteRollups {
         k.protocol().wireName(), k.external(), v)));
     List<Rollup.NodeStats> nodes = new ArrayList<>(b.nodes.size());
     b.nodes.forEach((k, v) -> nodes.add(new Rollup.NodeStats(k.service(), k.container(), v)));
-    history.addRollup(new Rollup(Instant.ofEpochSecond(Math.floorDiv(minute.getKey(), 1_000_000L),
-        Math.floorMod(minute.getKey(), 1_000_000L) * 1000), edges, nodes));
+    history.addRollup(new Rollup(GraphAggregator.instant(minute.getKey()), edges, nodes));
     stored++;
   }
 
