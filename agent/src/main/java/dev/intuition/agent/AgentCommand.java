@@ -1,5 +1,7 @@
 package dev.intuition.agent;
 
+import dev.intuition.cli.Cli;
+import dev.intuition.cli.CommandLineException;
 import dev.intuition.agent.capture.CaptureSettings;
 import dev.intuition.agent.inventory.ContainerInfo;
 import dev.intuition.agent.ship.Shipper;
@@ -20,111 +22,137 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.ArrayList;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /** {@code intuition agent}: the per-host capture agent. */
-final class AgentCommand {
-  static final String VERSION = "0.1.0";
-  private static final Set<String> WITH_VALUE = Set.of("--server", "--token", "--docker-host",
-      "--watch", "--ignore", "--ignore-port", "--ignore-protocol", "--port", "--snaplen",
-      "--buffer-size", "--queue-size", "--host-capture", "--node", "--report-interval");
-  private static final Set<String> FLAGS = Set.of("--stdout", "--help", "-h");
+@Command(name = "agent", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+    abbreviateSynopsis = true, sortOptions = false,
+    description = {"Capture this host's containers and send their calls to the server.", "",
+        "Captures the traffic of every container on this host from inside its network"
+        + " namespace (nothing is installed in the containers), decodes HTTP, Redis, PostgreSQL and"
+        + " MySQL calls, names their services from Docker / Swarm / Compose labels, and sends them to"
+        + " the server. Needs root, or CAP_NET_RAW + CAP_NET_ADMIN + CAP_SYS_ADMIN, and the Docker"
+        + " socket.", "", "Each option falls back to the environment variable in brackets; the"
+        + " command line wins. Repeatable options take a comma-separated list there.", ""})
+final class AgentCommand implements Callable<Integer> {
+  static final String VERSION = Cli.VERSION;
 
   private final PrintStream out;
   private final PrintStream err;
-  private final Map<String, String> env;
 
-  AgentCommand(PrintStream out, PrintStream err, Map<String, String> env) {
+  @Option(names = "--server", paramLabel = "URL", defaultValue = "http://localhost:8080",
+      description = "topology server (default ${DEFAULT-VALUE})")
+  @Cli.Env("INTUITION_SERVER")
+  URI server;
+
+  @Option(names = "--token", paramLabel = "TOKEN",
+      description = "shared token the server expects (required unless --stdout)")
+  @Cli.Env("INTUITION_TOKEN")
+  String token;
+
+  @Option(names = "--docker-host", paramLabel = "URL",
+      description = "Docker API (default unix:///var/run/docker.sock)")
+  @Cli.Env("DOCKER_HOST")
+  String dockerHost;
+
+  @Option(names = "--watch", paramLabel = "LABEL[=VALUE]", split = ",",
+      description = "capture only containers with this label; repeatable")
+  @Cli.Env("INTUITION_WATCH")
+  List<String> watch = new ArrayList<>();
+
+  @Option(names = "--ignore", paramLabel = "LABEL[=VALUE]", split = ",",
+      description = "never capture containers with this label; repeatable (containers labelled"
+          + " intuition.ignore=true are always left out)")
+  @Cli.Env("INTUITION_IGNORE")
+  List<String> ignore = new ArrayList<>();
+
+  @Option(names = "--ignore-port", paramLabel = "N", split = ",", converter = Cli.Port.class,
+      description = "leave traffic on this TCP port out, in the kernel filter; repeatable")
+  @Cli.Env("INTUITION_IGNORE_PORTS")
+  List<Integer> ignorePorts = new ArrayList<>();
+
+  @Option(names = "--ignore-protocol", paramLabel = "P", split = ",",
+      description = "do not report http, redis, postgresql or mysql; repeatable")
+  @Cli.Env("INTUITION_IGNORE_PROTOCOLS")
+  List<String> ignoreProtocols = new ArrayList<>();
+
+  @Option(names = "--port", paramLabel = "PROTOCOL=PORT", split = ",(?=[a-zA-Z])", hideParamSyntax = true,
+      description = "force a protocol on a port; repeatable")
+  @Cli.Env("INTUITION_PORTS")
+  List<String> ports = new ArrayList<>();
+
+  @Option(names = "--snaplen", paramLabel = "N", converter = Cli.Size.class,
+      defaultValue = "65535", description = "bytes kept per packet (default ${DEFAULT-VALUE})")
+  @Cli.Env("INTUITION_SNAPLEN")
+  int snaplen;
+
+  @Option(names = "--buffer-size", paramLabel = "N[k|m]", converter = Cli.Size.class,
+      defaultValue = "32m", description = "kernel capture buffer per interface (default"
+          + " ${DEFAULT-VALUE})")
+  @Cli.Env("INTUITION_BUFFER_SIZE")
+  int bufferSize;
+
+  @Option(names = "--queue-size", paramLabel = "N", converter = Cli.Size.class,
+      defaultValue = "100000", description = "transactions held while the server is away, beyond"
+          + " which they are dropped and counted (default ${DEFAULT-VALUE})")
+  @Cli.Env("INTUITION_QUEUE_SIZE")
+  int queueSize;
+
+  @Option(names = "--host-capture", paramLabel = "on|off", arity = "1", converter = Cli.OnOff.class,
+      defaultValue = "off", description = "also capture the host's own interfaces (host-network"
+          + " containers, processes outside containers) (default ${DEFAULT-VALUE})")
+  @Cli.Env("INTUITION_HOST_CAPTURE")
+  boolean hostCapture;
+
+  @Option(names = "--node", paramLabel = "NAME",
+      description = "this host's name in reports (default: the host name)")
+  @Cli.Env("INTUITION_NODE")
+  String node;
+
+  @Option(names = "--report-interval", paramLabel = "S", converter = Cli.Size.class,
+      defaultValue = "60", description = "seconds between status lines on stderr (captures,"
+          + " packets, drops, transactions, shipping) (default ${DEFAULT-VALUE})")
+  @Cli.Env("INTUITION_REPORT_INTERVAL")
+  int reportSeconds;
+
+  @Option(names = "--stdout", description = "print transactions as JSON lines instead of sending"
+      + " them")
+  boolean stdout;
+
+  AgentCommand(PrintStream out, PrintStream err) {
     this.out = out;
     this.err = err;
-    this.env = env;
   }
 
-  static String help() {
-    return """
-        Usage: intuition agent [OPTIONS]
-
-        Captures the traffic of every container on this host from inside its network namespace
-        (nothing is installed in the containers), decodes HTTP, Redis, PostgreSQL and MySQL calls,
-        names their services from Docker / Swarm / Compose labels, and sends them to the server.
-        Needs root, or CAP_NET_RAW + CAP_NET_ADMIN + CAP_SYS_ADMIN, and the Docker socket.
-
-        Options (each also read from the environment variable in brackets):
-          --server URL           topology server [INTUITION_SERVER] (default http://localhost:8080)
-          --token TOKEN          shared token the server expects [INTUITION_TOKEN] (required)
-          --docker-host URL      Docker API [DOCKER_HOST] (default unix:///var/run/docker.sock)
-          --watch LABEL[=VALUE]  capture only containers with this label; repeatable
-                                 [INTUITION_WATCH, comma-separated]
-          --ignore LABEL[=VALUE] never capture containers with this label; repeatable
-                                 [INTUITION_IGNORE] (containers labelled intuition.ignore=true
-                                 are always left out)
-          --ignore-port N        leave traffic on this TCP port out, in the kernel filter;
-                                 repeatable [INTUITION_IGNORE_PORTS]
-          --ignore-protocol P    do not report http, redis, postgresql or mysql; repeatable
-                                 [INTUITION_IGNORE_PROTOCOLS]
-          --port PROTOCOL=PORT   force a protocol on a port; repeatable [INTUITION_PORTS]
-          --snaplen N            bytes kept per packet [INTUITION_SNAPLEN] (default 65535)
-          --buffer-size N[k|m]   kernel capture buffer per interface [INTUITION_BUFFER_SIZE]
-                                 (default 32m)
-          --queue-size N         transactions held while the server is away, beyond which they
-                                 are dropped and counted [INTUITION_QUEUE_SIZE] (default 100000)
-          --host-capture on|off  also capture the host's own interfaces (host-network containers,
-                                 processes outside containers) [INTUITION_HOST_CAPTURE] (default off)
-          --node NAME            this host's name in reports [INTUITION_NODE] (default: hostname)
-          --report-interval S    seconds between status lines on stderr (captures, packets, drops,
-                                 transactions, shipping) [INTUITION_REPORT_INTERVAL] (default 60)
-          --stdout               print transactions as JSON lines instead of sending them
-          -h, --help             this help
-        """;
-  }
-
-  int run(String[] args) {
-    Options o;
-    try {
-      o = new Options("agent", args, WITH_VALUE, FLAGS, env);
-      if (o.has("--help") || o.has("-h")) {
-        out.print(help());
-        return 0;
-      }
-      return start(o);
-    } catch (CommandLineException | IllegalArgumentException e) {
-      err.println("intuition " + (e.getMessage().startsWith("agent") ? "" : "agent: ")
-          + e.getMessage());
-      return Main.EXIT_USAGE;
-    }
-  }
-
-  private int start(Options o) {
-    boolean stdout = o.has("--stdout");
-    String token = o.get("--token", "INTUITION_TOKEN", null);
+  @Override
+  public Integer call() {
     if (!stdout && token == null) {
-      throw new CommandLineException("agent: no token: set INTUITION_TOKEN or --token (the server"
+      throw new CommandLineException("no token: set INTUITION_TOKEN or --token (the server"
           + " prints its token when it starts), or use --stdout");
     }
-    URI server = URI.create(o.get("--server", "INTUITION_SERVER", "http://localhost:8080"));
     if (server.getScheme() == null || !server.getScheme().startsWith("http")) {
-      throw new CommandLineException("agent: --server must be an http(s) URL, got '" + server + "'");
+      throw new CommandLineException("--server must be an http(s) URL, got '" + server + "'");
     }
-    Predicate<ContainerInfo> watched = labelFilter(o.all("--watch", "INTUITION_WATCH"),
-        o.all("--ignore", "INTUITION_IGNORE"));
+    Predicate<ContainerInfo> watched = labelFilter(watch, ignore);
     StringBuilder filter = new StringBuilder("tcp");
-    for (String p : o.all("--ignore-port", "INTUITION_IGNORE_PORTS")) {
-      filter.append(" and not port ").append(o.size("--ignore-port", p));
+    for (int p : ignorePorts) {
+      filter.append(" and not port ").append(p);
     }
-    Set<Protocol> ignoredProtocols = o.all("--ignore-protocol", "INTUITION_IGNORE_PROTOCOLS")
-        .stream().map(Protocol::fromWireName).collect(Collectors.toSet());
+    Set<Protocol> ignoredProtocols = ignoreProtocols.stream().map(Protocol::fromWireName)
+        .collect(Collectors.toSet());
     DecoderSettings decoder = DecoderSettings.defaults().withPortProtocols(
-        DecoderSettings.parsePortOptions(o.all("--port", "INTUITION_PORTS")));
-    CaptureSettings capture = new CaptureSettings(o.integer("--snaplen", "INTUITION_SNAPLEN", 65535),
-        o.integer("--buffer-size", "INTUITION_BUFFER_SIZE", 32 * 1024 * 1024), filter.toString(),
-        false, decoder, null);
-    boolean hostCapture = o.onOff("--host-capture", "INTUITION_HOST_CAPTURE", false);
-    String node = o.get("--node", "INTUITION_NODE", hostname());
-    int queue = o.integer("--queue-size", "INTUITION_QUEUE_SIZE", 100_000);
-    String dockerHost = o.get("--docker-host", "DOCKER_HOST", null);
+        DecoderSettings.parsePortOptions(ports));
+    CaptureSettings capture = new CaptureSettings(snaplen, bufferSize, filter.toString(), false,
+        decoder, null);
+    String node = this.node != null ? this.node : hostname();
+    int queue = queueSize;
 
     Agent[] agent = new Agent[1];
     Shipper shipper = null;
@@ -162,7 +190,6 @@ final class AgentCommand {
     err.printf("intuition agent %s on %s: Docker at %s, %s%n", VERSION, node,
         dockerHost == null ? "DOCKER_HOST or the default socket" : dockerHost,
         stdout ? "printing transactions" : "sending to " + server);
-    int reportSeconds = o.integer("--report-interval", "INTUITION_REPORT_INTERVAL", 60);
     Shipper reportShipper = shipper;
     Thread.ofPlatform().name("status-report").daemon().start(() -> {
       while (true) {

@@ -1,5 +1,6 @@
 package dev.intuition.agent;
 
+import dev.intuition.cli.Cli;
 import dev.intuition.decoder.Connection;
 import dev.intuition.decoder.DecoderSettings;
 import dev.intuition.decoder.DecoderStats;
@@ -22,82 +23,59 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code intuition decode}: reads pcap / pcapng files and prints one Transaction JSON object per line on
  * stdout, then a summary on stderr. Each file is its own capture (connections do not span files). A file
  * that cannot be read is reported and skipped; the others are still decoded, and the exit status is 1.
  */
-final class DecodeCommand {
+@Command(name = "decode", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+    abbreviateSynopsis = true, sortOptions = false,
+    description = {"Decode pcap / pcapng files or bundles: one transaction JSON per line.", "",
+        "Decodes pcap or pcapng captures, or bundles written by 'intuition record', into"
+        + " HTTP, Redis, PostgreSQL and MySQL transactions: one JSON object per line on stdout, a"
+        + " summary on stderr. Protocols are found by well-known port, then by the first bytes of each"
+        + " direction, so no port configuration is needed. Transactions from a bundle carry their"
+        + " containers and services.", ""})
+final class DecodeCommand implements Callable<Integer> {
   private final PrintStream out;
   private final PrintStream err;
+
+  @Option(names = "--port", paramLabel = "PROTOCOL=PORT[,PORT]",
+      description = "treat a port as a protocol (http, redis, postgresql, mysql, tls); repeatable;"
+          + " wins over detection")
+  List<String> portOptions = new ArrayList<>();
+
+  @Option(names = "--no-redact", negatable = false,
+      description = "keep secrets (password fields, Redis AUTH, SQL passwords) in clear")
+  boolean noRedact;
+
+  @Option(names = "--max-query-length", paramLabel = "N", converter = Cli.Size.class,
+      description = "characters of query text kept (default ${DEFAULT-VALUE})")
+  int maxQuery = DecoderSettings.defaults().maxQueryLength();
+
+  @Option(names = "--quiet", description = "no summary on stderr")
+  boolean quiet;
+
+  @Parameters(paramLabel = "FILE", arity = "1..*", description = "captures (pcap, pcapng) or bundles")
+  List<Path> files = new ArrayList<>();
 
   DecodeCommand(PrintStream out, PrintStream err) {
     this.out = out;
     this.err = err;
   }
 
-  static String help() {
-    return """
-        Usage: intuition decode [OPTIONS] FILE...
-
-        Decodes pcap or pcapng captures, or bundles written by 'intuition record', into HTTP, Redis,
-        PostgreSQL and MySQL transactions: one JSON object per line on stdout, a summary on stderr.
-        Protocols are found by well-known port, then by the first bytes of each direction, so no port
-        configuration is needed. Transactions from a bundle carry their containers and services.
-
-        Options:
-          --port PROTOCOL=PORT[,PORT]  treat a port as a protocol (http, redis, postgresql, mysql, tls);
-                                       repeatable; wins over detection
-          --no-redact                  keep secrets (password fields, Redis AUTH, SQL passwords) in clear
-          --max-query-length N         characters of query text kept (default 2048)
-          --quiet                      no summary on stderr
-          -h, --help                   this help
-        """;
-  }
-
-  int run(String[] args) {
-    List<String> portOptions = new ArrayList<>();
-    List<Path> files = new ArrayList<>();
-    boolean redact = true;
-    boolean quiet = false;
-    int maxQuery = DecoderSettings.defaults().maxQueryLength();
-    try {
-      for (int i = 0; i < args.length; i++) {
-        String a = args[i];
-        if (a.equals("-h") || a.equals("--help")) {
-          out.print(help());
-          return 0;
-        } else if (a.equals("--port")) {
-          portOptions.add(value(args, ++i, "--port"));
-        } else if (a.startsWith("--port=")) {
-          portOptions.add(a.substring("--port=".length()));
-        } else if (a.equals("--no-redact")) {
-          redact = false;
-        } else if (a.equals("--quiet")) {
-          quiet = true;
-        } else if (a.equals("--max-query-length")) {
-          maxQuery = positive(value(args, ++i, a), a);
-        } else if (a.startsWith("-") && !a.equals("-")) {
-          throw new CommandLineException("decode: unknown option '" + a + "' (try --help)");
-        } else {
-          files.add(Path.of(a));
-        }
-      }
-      var ports = DecoderSettings.parsePortOptions(portOptions);
-      if (files.isEmpty()) {
-        throw new CommandLineException("decode: no capture file given (try --help)");
-      }
-      DecoderSettings settings = DecoderSettings.defaults()
-          .withPortProtocols(ports)
-          .withRedact(redact)
-          .withMaxQueryLength(maxQuery);
-      return decode(settings, files, quiet);
-    } catch (CommandLineException | IllegalArgumentException e) {
-      err.println("intuition " + (e.getMessage().startsWith("decode") ? "" : "decode: ")
-          + e.getMessage());
-      return Main.EXIT_USAGE;
-    }
+  @Override
+  public Integer call() {
+    DecoderSettings settings = DecoderSettings.defaults()
+        .withPortProtocols(DecoderSettings.parsePortOptions(portOptions))
+        .withRedact(!noRedact)
+        .withMaxQueryLength(maxQuery);
+    return decode(settings, files, quiet);
   }
 
   private int decode(DecoderSettings settings, List<Path> files, boolean quiet) {
@@ -165,26 +143,6 @@ final class DecodeCommand {
       err.println(all.summary());
     }
     return failures == 0 ? 0 : 1;
-  }
-
-  private static String value(String[] args, int i, String option) {
-    if (i >= args.length) {
-      throw new CommandLineException("decode: " + option + " needs a value (try --help)");
-    }
-    return args[i];
-  }
-
-  private static int positive(String v, String option) {
-    try {
-      int n = Integer.parseInt(v);
-      if (n > 0) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // fall through to the message
-    }
-    throw new CommandLineException("decode: " + option + " expects a positive number, got '" + v
-        + "'");
   }
 
   /** Lets the buffered stream be flushed without closing System.out. */

@@ -1,5 +1,6 @@
 package dev.intuition.agent;
 
+import dev.intuition.cli.Cli;
 import dev.intuition.decoder.DecoderSettings;
 import dev.intuition.decoder.DecoderStats.Counter;
 import dev.intuition.decoder.Outcome;
@@ -15,6 +16,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code intuition demo}: decodes the bundled capture (real Redis, PostgreSQL, MariaDB and nginx
@@ -22,56 +28,123 @@ import java.util.Map;
  * outcomes and exact latency percentiles, then the slowest and the failing requests. The live graph in
  * the browser arrives with the topology server; until then this is the demo.
  */
-final class DemoCommand {
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+    abbreviateSynopsis = true, sortOptions = false,
+    description = {"The main job: the server with the live graph of a bundled multi-service"
+        + " application.", "", "Starts the topology server and replays a bundled recording of a"
+        + " small shop (two Swarm stacks: nginx front ends, an API, a worker, a flaky recommendations"
+        + " service, Redis, PostgreSQL, MariaDB, and an external payment provider) in real time and in"
+        + " a loop, then prints the URL of the live graph. No Docker and no root needed. Ctrl-C stops"
+        + " it.", ""})
+final class DemoCommand implements Callable<Integer> {
   private record EdgeKey(String client, String server, String protocol) {}
 
   private final PrintStream out;
   private final PrintStream err;
+  private final Map<String, String> env;
 
-  DemoCommand(PrintStream out, PrintStream err) {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--port", paramLabel = "N", converter = Cli.Port.class, defaultValue = "8080",
+      description = "the server listens on N (default ${DEFAULT-VALUE})")
+  @Cli.Env("SERVER_PORT")
+  int port;
+
+  @Option(names = "--text",
+      description = "print what the capture holds (edges, percentiles, slowest and failing requests)"
+          + " instead of starting the server")
+  boolean text;
+
+  @Option(names = "--capture", paramLabel = "FILE",
+      description = "another capture (pcap, pcapng or bundle) to show (default: the bundled shop)")
+  Path capture;
+
+  DemoCommand(PrintStream out, PrintStream err, Map<String, String> env) {
     this.out = out;
     this.err = err;
+    this.env = env;
   }
 
-  static String help() {
-    return """
-        Usage: intuition demo [--capture FILE]
-
-        Decodes a bundled multi-service capture (web front end, cache, two databases; some calls fail,
-        one query is slow) and prints the service edges with their calls, errors and p50/p95/p99
-        latency, then the slowest and the failing requests.
-
-        Options:
-          --capture FILE   another pcap / pcapng file to show instead of the bundled one
-          -h, --help       this help
-        """;
+  /** The repository (or installation) the launcher runs from: {@code -Dintuition.home}. */
+  static Path home() {
+    return Path.of(System.getProperty("intuition.home", "."));
   }
 
-  int run(String[] args) {
-    Path capture = null;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "-h", "--help" -> {
-          out.print(help());
-          return 0;
-        }
-        case "--capture" -> {
-          if (i + 1 >= args.length) {
-            err.println("intuition demo: --capture needs a file (try --help)");
-            return Main.EXIT_USAGE;
-          }
-          capture = Path.of(args[++i]);
-        }
-        default -> {
-          err.println("intuition demo: unknown option '" + args[i] + "' (try --help)");
-          return Main.EXIT_USAGE;
-        }
-      }
-    }
-    if (capture == null || !Files.isRegularFile(capture)) {
-      err.println("intuition demo: capture not found: " + capture);
+  @Override
+  public Integer call() throws Exception {
+    Path file = capture != null ? capture : home().resolve("demo").resolve("demo.bundle");
+    if (!Files.isRegularFile(file)) {
+      err.println("intuition demo: capture not found: " + file);
       return 1;
     }
+    return text ? report(file) : live(file);
+  }
+
+  /**
+   * The server in its own JVM (logs in target/demo/server.log), and once it answers, the capture
+   * replayed into it in this one (target/demo/replay.log), until Ctrl-C.
+   */
+  private int live(Path file) throws IOException, InterruptedException {
+    if (ServerProcess.inUse(port)) {
+      err.println("intuition demo: port " + port + " is in use; choose another with --port N");
+      return 1;
+    }
+    Path logs = home().resolve("target").resolve("demo");
+    Files.createDirectories(logs);
+    String token = env.getOrDefault("INTUITION_TOKEN", "");
+    if (token.isBlank()) {
+      byte[] random = new byte[16];
+      new java.security.SecureRandom().nextBytes(random);
+      token = java.util.HexFormat.of().formatHex(random);
+    }
+    err.println("intuition demo: starting the server on port " + port
+        + " (logs in target/demo/) ...");
+    Process server = ServerProcess.start(env, List.of("--server.port=" + port,
+        "--intuition.token=" + token, "--intuition.viewer.token="), logs.resolve("server.log"));
+    ServerProcess.stopWithThisProcess(server);
+    if (!up(server, Duration.ofSeconds(120))) {
+      List<String> log = Files.readAllLines(logs.resolve("server.log"));
+      log.subList(Math.max(0, log.size() - 30), log.size()).forEach(err::println);
+      err.println("intuition demo: the server did not start (full log: target/demo/server.log)");
+      server.destroy();
+      return 1;
+    }
+    PrintStream replayLog = new PrintStream(Files.newOutputStream(logs.resolve("replay.log")), true,
+        java.nio.charset.StandardCharsets.UTF_8);
+    String[] replay = {"replay", "--server", "http://127.0.0.1:" + port, "--token", token,
+        "--realtime", "--loop", file.toString()};
+    Thread.ofPlatform().name("replay").daemon().start(() -> {
+      int status = Main.run(replay, replayLog, replayLog, env);
+      replayLog.println("intuition demo: the replay ended with status " + status);
+    });
+    out.println("intuition demo: open http://localhost:" + port + "  (a shop of 9 services; the"
+        + " graph fills within seconds; Ctrl-C stops)");
+    return server.waitFor();
+  }
+
+  /** Polls the server's health until it says UP, it exits, or {@code limit} passes. */
+  private boolean up(Process server, Duration limit) throws InterruptedException {
+    var http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    var health = java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+        .timeout(Duration.ofSeconds(5)).build();
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (server.isAlive() && System.nanoTime() < deadline) {
+      try {
+        var r = http.send(health, java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.body().contains("\"UP\"")) {
+          return true;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(500);
+    }
+    return false;
+  }
+
+  private int report(Path capture) {
     List<Transaction> all = new ArrayList<>();
     CaptureFiles.Summary summary;
     try {

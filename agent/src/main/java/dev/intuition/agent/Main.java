@@ -1,54 +1,74 @@
 package dev.intuition.agent;
 
+import dev.intuition.cli.Cli;
+import dev.intuition.cli.Cli;
+import dev.intuition.cli.ServerCommand;
 import java.io.PrintStream;
-import java.util.Arrays;
-import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
- * The {@code ./intuition} command line for what runs in the agent's JVM. Each subcommand answers
- * {@code --help}; a bad command line gets one line on stderr and exit status 2.
+ * The {@code ./intuition} command line: one picocli command per subcommand, each with its options,
+ * environment variables and defaults declared once on its fields. Every command answers
+ * {@code --help} and {@code --version}; a bad command line gets one line on stderr and exit status 2.
  */
 public final class Main {
-  static final int EXIT_USAGE = 2;
+  static final int EXIT_USAGE = Cli.EXIT_USAGE;
 
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    System.exit(run(args, System.out, System.err, System.getenv()));
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")
-        || args[0].equals("help")) {
-      out.print(usage());
-      return args.length == 0 ? EXIT_USAGE : 0;
-    }
-    String[] rest = Arrays.copyOfRange(args, 1, args.length);
-    return switch (args[0].toLowerCase(Locale.ROOT)) {
-      case "decode" -> new DecodeCommand(out, err).run(rest);
-      case "demo" -> new DemoCommand(out, err).run(rest);
-      case "agent" -> new AgentCommand(out, err, System.getenv()).run(rest);
-      case "record" -> new RecordCommand(out, err, System.getenv()).run(rest);
-      case "replay" -> new ReplayCommand(out, err, System.getenv()).run(rest);
-      default -> {
-        err.println("intuition: unknown command '" + args[0] + "' (try --help)");
-        yield EXIT_USAGE;
-      }
-    };
+    return run(args, out, err, System.getenv());
   }
 
-  static String usage() {
-    return """
-        Usage: intuition COMMAND [OPTIONS]
+  static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+    return commandLine(out, err, env).execute(args);
+  }
 
-        Commands run by this program:
-          decode [--port PROTOCOL=PORT ...] FILE...   decode captures to one transaction JSON per line
-          demo [--capture FILE]                      show what Intuition sees in a multi-service capture
-          agent [OPTIONS]                            capture this host's containers and send to the server
-          record --output FILE [--duration 60s]      record this host's traffic and containers (a bundle)
-          replay --server URL FILE...                send a capture or bundle through the agent pipeline
+  /** The command tree, as {@code completion} and the tests see it. */
+  static CommandLine commandLine(PrintStream out, PrintStream err, Map<String, String> env) {
+    CommandLine cl = new CommandLine(new Intuition());
+    cl.addSubcommand(new DemoCommand(out, err, env));
+    cl.addSubcommand(new ServerCommand(new ServerProcess(env)));
+    cl.addSubcommand(new AgentCommand(out, err));
+    cl.addSubcommand(new DecodeCommand(out, err));
+    cl.addSubcommand(new RecordCommand(out, err));
+    cl.addSubcommand(new ReplayCommand(out, err));
+    CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
+    completion.getCommandSpec().usageMessage().hidden(false).description(
+        "Print a bash / zsh completion script: source <(./intuition completion).", "",
+        "Or save it as /etc/bash_completion.d/intuition.");
+    cl.addSubcommand("completion", completion);
+    return Cli.commandLine(cl, out, err, env);
+  }
 
-        Run 'intuition COMMAND --help' for a command's options.
-        """;
+  @Command(name = "intuition", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+    abbreviateSynopsis = true, sortOptions = false,
+      synopsisSubcommandLabel = "COMMAND", subcommands = CommandLine.HelpCommand.class,
+      description = "Intuition: the live service graph of a Docker / Swarm cluster, from the traffic"
+          + " of its containers.",
+      footer = {"", "  test        Run the whole test suite (./intuition test --help).", "",
+          "Run './intuition COMMAND --help' for a command's options. Environment: JAVA_HOME (a JDK"
+              + " >= 21), JAVA_OPTS (extra JVM flags), INTUITION_AGENT_JAVA_OPTS (agent, record and"
+              + " demo; default: serial GC, 128 MB heap), INTUITION_SERVER_JAVA_OPTS (the server's;"
+              + " default -Xmx1g)."})
+  static final class Intuition implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().usage(spec.commandLine().getErr());
+      return EXIT_USAGE;
+    }
   }
 }

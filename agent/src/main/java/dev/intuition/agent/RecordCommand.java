@@ -1,5 +1,7 @@
 package dev.intuition.agent;
 
+import dev.intuition.cli.Cli;
+import dev.intuition.cli.CommandLineException;
 import dev.intuition.agent.bundle.BundleWriter;
 import dev.intuition.agent.capture.CaptureSettings;
 import java.io.IOException;
@@ -8,8 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -20,75 +25,73 @@ import java.util.concurrent.TimeUnit;
  * still writes the bundle. Progress goes to stderr every five seconds and whenever the number of
  * captured namespaces changes.
  */
-final class RecordCommand {
-  private static final Set<String> WITH_VALUE = Set.of("--duration", "--output", "--docker-host",
-      "--watch", "--ignore", "--snaplen", "--buffer-size", "--host-capture");
-  private static final Set<String> FLAGS = Set.of("--help", "-h");
-
+@Command(name = "record", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+    abbreviateSynopsis = true, sortOptions = false,
+    description = {"Record this host's traffic and container metadata into a bundle.", "",
+        "Records the traffic of this host's containers, as the agent captures it, together"
+        + " with the container and service metadata, into one bundle file. 'intuition decode FILE'"
+        + " and 'intuition replay --server URL FILE' read it on any machine. Needs root (like the"
+        + " agent).", ""})
+final class RecordCommand implements Callable<Integer> {
   private final PrintStream out;
   private final PrintStream err;
-  private final Map<String, String> env;
 
-  RecordCommand(PrintStream out, PrintStream err, Map<String, String> env) {
+  @Option(names = "--output", paramLabel = "FILE", required = true,
+      description = "the bundle to write")
+  Path file;
+
+  @Option(names = "--duration", paramLabel = "D", converter = Cli.Seconds.class,
+      defaultValue = "60s", description = "how long: 90, 90s, 5m, 1h (default ${DEFAULT-VALUE});"
+          + " Ctrl-C stops earlier")
+  Duration duration;
+
+  @Option(names = "--docker-host", paramLabel = "URL", description = "Docker API")
+  @Cli.Env("DOCKER_HOST")
+  String dockerHost;
+
+  @Option(names = "--watch", paramLabel = "LABEL[=VALUE]", split = ",",
+      description = "record only containers with this label; repeatable")
+  @Cli.Env("INTUITION_WATCH")
+  List<String> watch = new ArrayList<>();
+
+  @Option(names = "--ignore", paramLabel = "LABEL[=VALUE]", split = ",",
+      description = "leave containers with this label out; repeatable")
+  @Cli.Env("INTUITION_IGNORE")
+  List<String> ignore = new ArrayList<>();
+
+  @Option(names = "--snaplen", paramLabel = "N", converter = Cli.Size.class,
+      defaultValue = "65535", description = "bytes kept per packet (default ${DEFAULT-VALUE})")
+  int snaplen;
+
+  @Option(names = "--buffer-size", paramLabel = "N[k|m]", converter = Cli.Size.class,
+      defaultValue = "32m", description = "kernel capture buffer per interface (default"
+          + " ${DEFAULT-VALUE})")
+  int bufferSize;
+
+  @Option(names = "--host-capture", paramLabel = "on|off", arity = "1", converter = Cli.OnOff.class,
+      defaultValue = "off", description = "also record the host's own interfaces (default"
+          + " ${DEFAULT-VALUE})")
+  boolean hostCapture;
+
+  RecordCommand(PrintStream out, PrintStream err) {
     this.out = out;
     this.err = err;
-    this.env = env;
   }
 
-  static String help() {
-    return """
-        Usage: intuition record --output FILE [--duration 60s] [OPTIONS]
-
-        Records the traffic of this host's containers, as the agent captures it, together with the
-        container and service metadata, into one bundle file. 'intuition decode FILE' and
-        'intuition replay --server URL FILE' read it on any machine. Needs root (like the agent).
-
-        Options:
-          --output FILE          the bundle to write (required)
-          --duration D           how long: 90, 90s, 5m, 1h (default 60s); Ctrl-C stops earlier
-          --docker-host URL      Docker API [DOCKER_HOST]
-          --watch LABEL[=VALUE]  record only containers with this label; repeatable [INTUITION_WATCH]
-          --ignore LABEL[=VALUE] leave containers with this label out; repeatable [INTUITION_IGNORE]
-          --snaplen N            bytes kept per packet (default 65535)
-          --buffer-size N[k|m]   kernel capture buffer per interface (default 32m)
-          --host-capture on|off  also record the host's own interfaces (default off)
-          -h, --help             this help
-        """;
-  }
-
-  int run(String[] args) {
-    try {
-      Options o = new Options("record", args, WITH_VALUE, FLAGS, env);
-      if (o.has("--help") || o.has("-h")) {
-        out.print(help());
-        return 0;
-      }
-      String output = o.get("--output", null, null);
-      if (output == null) {
-        throw new CommandLineException("record: --output FILE is required (try --help)");
-      }
-      Path file = Path.of(output);
-      if (file.getParent() != null && !Files.isDirectory(file.getParent())) {
-        throw new CommandLineException("record: directory " + file.getParent() + " does not exist");
-      }
-      Duration duration = duration(o.get("--duration", null, "60s"));
-      CaptureSettings capture = new CaptureSettings(o.integer("--snaplen", null, 65535),
-          o.integer("--buffer-size", null, 32 * 1024 * 1024), "tcp", false,
-          dev.intuition.decoder.DecoderSettings.defaults(), null);
-      return record(o, file, duration, capture);
-    } catch (CommandLineException | IllegalArgumentException e) {
-      err.println("intuition " + (e.getMessage().startsWith("record") ? "" : "record: ")
-          + e.getMessage());
-      return Main.EXIT_USAGE;
+  @Override
+  public Integer call() {
+    if (file.getParent() != null && !Files.isDirectory(file.getParent())) {
+      throw new CommandLineException("directory " + file.getParent() + " does not exist");
     }
+    CaptureSettings capture = new CaptureSettings(snaplen, bufferSize, "tcp", false,
+        dev.intuition.decoder.DecoderSettings.defaults(), null);
+    return record(file, duration, capture);
   }
 
-  private int record(Options o, Path file, Duration duration, CaptureSettings capture) {
+  private int record(Path file, Duration duration, CaptureSettings capture) {
     try (BundleWriter bundle = new BundleWriter()) {
-      Agent agent = new Agent(o.get("--docker-host", "DOCKER_HOST", null),
-          AgentCommand.labelFilter(o.all("--watch", "INTUITION_WATCH"),
-              o.all("--ignore", "INTUITION_IGNORE")), capture,
-          o.onOff("--host-capture", null, false), t -> { }).recordTo(bundle).start();
+      Agent agent = new Agent(dockerHost, AgentCommand.labelFilter(watch, ignore), capture,
+          hostCapture, t -> { }).recordTo(bundle).start();
       CountDownLatch interrupted = new CountDownLatch(1);
       CountDownLatch written = new CountDownLatch(1);
       Thread hook = new Thread(() -> {
@@ -143,29 +146,4 @@ final class RecordCommand {
       return 1;
     }
   }
-
-  static Duration duration(String v) {
-    String s = v.trim().toLowerCase(Locale.ROOT);
-    long unit = 1;
-    if (s.endsWith("ms")) {
-      throw new CommandLineException("record: --duration is in seconds, minutes or hours, got '"
-          + v + "'");
-    }
-    char last = s.isEmpty() ? ' ' : s.charAt(s.length() - 1);
-    if (last == 's' || last == 'm' || last == 'h') {
-      unit = last == 's' ? 1 : last == 'm' ? 60 : 3600;
-      s = s.substring(0, s.length() - 1);
-    }
-    try {
-      long n = Long.parseLong(s);
-      if (n > 0) {
-        return Duration.ofSeconds(n * unit);
-      }
-    } catch (NumberFormatException e) {
-      // the message below
-    }
-    throw new CommandLineException("record: --duration expects e.g. 90, 90s, 5m or 1h, got '" + v
-        + "'");
-  }
-
 }

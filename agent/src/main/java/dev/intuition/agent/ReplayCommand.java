@@ -1,5 +1,7 @@
 package dev.intuition.agent;
 
+import dev.intuition.cli.Cli;
+import dev.intuition.cli.CommandLineException;
 import dev.intuition.agent.ship.Shipper;
 import dev.intuition.decoder.DecoderSettings;
 import dev.intuition.decoder.DecoderStats;
@@ -13,85 +15,71 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code intuition replay}: sends a capture (pcap, pcapng or a bundle from {@code record}) through the
  * agent's pipeline (decoding, tagging, shipping) to a server, as fast as it decodes, or in real time
  * as if it were happening now ({@code --realtime}), once or in a loop.
  */
-final class ReplayCommand {
-  private static final Set<String> WITH_VALUE = Set.of("--server", "--token", "--port");
-  private static final Set<String> FLAGS = Set.of("--realtime", "--loop", "--help", "-h");
-
+@Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+    abbreviateSynopsis = true, sortOptions = false,
+    description = {"Send a capture or bundle through the agent's pipeline to a server.", "",
+        "Decodes captures (pcap, pcapng, or bundles from 'intuition record', whose"
+        + " transactions carry their containers and services) and sends the transactions to a server"
+        + " like an agent does.", ""})
+final class ReplayCommand implements Callable<Integer> {
   private final PrintStream out;
   private final PrintStream err;
-  private final Map<String, String> env;
 
-  ReplayCommand(PrintStream out, PrintStream err, Map<String, String> env) {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--server", paramLabel = "URL", defaultValue = "http://localhost:8080",
+      description = "the server (default ${DEFAULT-VALUE})")
+  @Cli.Env("INTUITION_SERVER")
+  URI server;
+
+  @Option(names = "--token", paramLabel = "TOKEN", description = "the server's token (required)")
+  @Cli.Env("INTUITION_TOKEN")
+  String token;
+
+  @Option(names = "--realtime", description = "replay at the capture's pace, with times moved to"
+      + " now")
+  boolean realTime;
+
+  @Option(names = "--loop", description = "start again at the end (with --realtime: a steady live"
+      + " feed)")
+  boolean loop;
+
+  @Option(names = "--port", paramLabel = "PROTOCOL=PORT", description = "force a protocol on a"
+      + " port; repeatable")
+  List<String> ports = new ArrayList<>();
+
+  @Parameters(paramLabel = "FILE", arity = "1..*", description = "captures (pcap, pcapng) or"
+      + " bundles")
+  List<Path> files = new ArrayList<>();
+
+  ReplayCommand(PrintStream out, PrintStream err) {
     this.out = out;
     this.err = err;
-    this.env = env;
   }
 
-  static String help() {
-    return """
-        Usage: intuition replay --server URL [OPTIONS] FILE...
-
-        Decodes captures (pcap, pcapng, or bundles from 'intuition record', whose transactions carry
-        their containers and services) and sends the transactions to a server like an agent does.
-
-        Options:
-          --server URL          the server [INTUITION_SERVER] (default http://localhost:8080)
-          --token TOKEN         the server's token [INTUITION_TOKEN] (required)
-          --realtime            replay at the capture's pace, with times moved to now
-          --loop                start again at the end (with --realtime: a steady live feed)
-          --port PROTOCOL=PORT  force a protocol on a port; repeatable
-          -h, --help            this help
-        """;
-  }
-
-  int run(String[] args) {
-    List<String> files = new ArrayList<>();
-    List<String> options = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].startsWith("-")) {
-        options.add(args[i]);
-        if (WITH_VALUE.contains(args[i]) && i + 1 < args.length) {
-          options.add(args[++i]);
-        }
-      } else {
-        files.add(args[i]);
-      }
+  @Override
+  public Integer call() {
+    if (token == null) {
+      throw new CommandLineException("no token: set INTUITION_TOKEN or --token");
     }
-    try {
-      Options o = new Options("replay", options.toArray(String[]::new), WITH_VALUE, FLAGS, env);
-      if (o.has("--help") || o.has("-h")) {
-        out.print(help());
-        return 0;
-      }
-      if (files.isEmpty()) {
-        throw new CommandLineException("replay: no capture file given (try --help)");
-      }
-      String token = o.get("--token", "INTUITION_TOKEN", null);
-      if (token == null) {
-        throw new CommandLineException("replay: no token: set INTUITION_TOKEN or --token");
-      }
-      URI server = URI.create(o.get("--server", "INTUITION_SERVER", "http://localhost:8080"));
-      DecoderSettings settings = DecoderSettings.defaults().withPortProtocols(
-          DecoderSettings.parsePortOptions(o.all("--port", null)));
-      for (String f : files) {
-        if (!Files.isRegularFile(Path.of(f))) {
-          throw new CommandLineException("replay: " + f + ": no such file");
-        }
-      }
-      return replay(files, server, token, settings, o.has("--realtime"), o.has("--loop"));
-    } catch (CommandLineException | IllegalArgumentException e) {
-      err.println("intuition " + (e.getMessage().startsWith("replay") ? "" : "replay: ")
-          + e.getMessage());
-      return Main.EXIT_USAGE;
-    }
+    DecoderSettings settings = DecoderSettings.defaults().withPortProtocols(
+        DecoderSettings.parsePortOptions(ports));
+    Cli.requireFiles(spec.commandLine(), files);
+    return replay(files.stream().map(Path::toString).toList(), server, token, settings, realTime,
+        loop);
   }
 
   private int replay(List<String> files, URI server, String token, DecoderSettings settings,

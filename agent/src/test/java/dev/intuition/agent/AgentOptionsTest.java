@@ -2,19 +2,19 @@ package dev.intuition.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.intuition.agent.inventory.ContainerInfo;
+import dev.intuition.cli.Cli;
 import dev.intuition.agent.inventory.ServiceNaming;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class AgentOptionsTest {
   static ContainerInfo withLabels(Map<String, String> labels) {
@@ -35,27 +35,49 @@ class AgentOptionsTest {
         "tier", "batch"))));
   }
 
+  static AgentCommand parse(Map<String, String> env, String... args) {
+    AgentCommand agent = new AgentCommand(System.out, System.err);
+    Cli.commandLine(new CommandLine(agent), System.out, System.err, env).parseArgs(args);
+    return agent;
+  }
+
+  static int run(Map<String, String> env, ByteArrayOutputStream err, String... args) {
+    return Main.run(args, new PrintStream(new ByteArrayOutputStream()),
+        new PrintStream(err, true, StandardCharsets.UTF_8), env);
+  }
+
   @Test
   void options_flagsWinOverEnvironmentAndSizesTakeSuffixes() {
-    Options o = new Options("agent", new String[] {"--snaplen=1500", "--watch", "a", "--watch=b",
-        "--stdout"}, Set.of("--snaplen", "--watch", "--buffer-size"), Set.of("--stdout"),
-        Map.of("INTUITION_SNAPLEN", "9000", "INTUITION_WATCH", "x,y", "INTUITION_BUFFER_SIZE",
-            "64m"));
-    assertEquals(1500, o.integer("--snaplen", "INTUITION_SNAPLEN", 65535));
-    assertEquals(64 * 1024 * 1024, o.integer("--buffer-size", "INTUITION_BUFFER_SIZE", 1));
-    assertEquals(List.of("x", "y", "a", "b"), o.all("--watch", "INTUITION_WATCH"));
-    assertTrue(o.has("--stdout"));
-    assertThrows(CommandLineException.class, () -> new Options("agent",
-        new String[] {"--bogus"}, Set.of(), Set.of(), Map.of()));
-    assertThrows(CommandLineException.class, () -> new Options("agent",
-        new String[] {"--snaplen"}, Set.of("--snaplen"), Set.of(), Map.of()));
+    Map<String, String> env = Map.of("INTUITION_SNAPLEN", "9000", "INTUITION_WATCH", "x,y",
+        "INTUITION_BUFFER_SIZE", "64m", "INTUITION_PORTS", "http=8000,8001,redis=7000");
+    AgentCommand o = parse(env, "--snaplen=1500", "--watch", "a", "--watch=b", "--stdout");
+    assertEquals(1500, o.snaplen);
+    assertEquals(64 * 1024 * 1024, o.bufferSize);
+    assertEquals(List.of("a", "b"), o.watch, "the command line wins over the environment");
+    assertEquals(List.of("http=8000,8001", "redis=7000"), o.ports);
+    assertTrue(o.stdout);
+    AgentCommand fromEnv = parse(env);
+    assertEquals(List.of("x", "y"), fromEnv.watch);
+    assertEquals(9000, fromEnv.snaplen);
+    AgentCommand defaults = parse(Map.of());
+    assertEquals(65535, defaults.snaplen);
+    assertEquals(32 * 1024 * 1024, defaults.bufferSize);
+    assertFalse(defaults.hostCapture);
+    for (String[] bad : new String[][] {{"agent", "--bogus"}, {"agent", "--snaplen"},
+        {"agent", "--snaplen", "12x"}, {"agent", "--host-capture", "maybe"},
+        {"agent", "--ignore-port", "70000"}}) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      assertEquals(2, run(Map.of(), err, bad), String.join(" ", bad));
+      String message = err.toString(StandardCharsets.UTF_8);
+      assertEquals(1, message.strip().lines().count(), message);
+      assertTrue(message.startsWith("intuition agent: "), message);
+    }
   }
 
   @Test
   void agentCommand_refusesToStartWithoutAToken() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = new AgentCommand(new PrintStream(new ByteArrayOutputStream()),
-        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of()).run(new String[0]);
+    int status = run(Map.of(), err, "agent");
     assertEquals(2, status);
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("INTUITION_TOKEN"));
   }

@@ -61,7 +61,7 @@ class CommandLineTest {
 
   @Test
   void demo_reportsEdgesPercentilesAndFailures() {
-    Run r = run("demo", "--capture", DEMO.toString());
+    Run r = run("demo", "--text", "--capture", DEMO.toString());
     assertEquals(0, r.status(), r.err());
     for (String expected : new String[] {"10.77.0.2:80", "10.77.0.2:6379", "10.77.0.2:5432",
         "10.77.0.2:13306", "p99 ms", "Slowest requests", "pg_sleep", "Failing requests"}) {
@@ -71,12 +71,68 @@ class CommandLineTest {
 
   @Test
   void demo_namesTheServicesOfTheBundledShop() {
-    Run r = run("demo", "--capture", Path.of("..", "demo", "demo.bundle").toString());
+    Run r = run("demo", "--text", "--capture", Path.of("..", "demo", "demo.bundle").toString());
     assertEquals(0, r.status(), r.err());
     for (String expected : new String[] {"INTERNET -> shop_web", "shop_web -> shop_api",
         "shop_api -> shop_recommendations", "shop_api -> api.payments.example",
         "shop_worker -> data_postgres", "shop_api -> data_mysql"}) {
       assertTrue(r.out().contains(expected), expected + " in\n" + r.out());
+    }
+  }
+
+  @Test
+  void everyCommandAnswersHelpAndVersion() {
+    for (String command : new String[] {"demo", "server", "agent", "decode", "record", "replay"}) {
+      Run help = run(command, "--help");
+      assertEquals(0, help.status(), command + ": " + help.err());
+      assertTrue(help.out().startsWith("Usage: intuition " + command), help.out());
+      assertTrue(help.out().contains("-V, --version"), help.out());
+      Run version = run(command, "--version");
+      assertEquals(0, version.status(), command);
+      assertTrue(version.out().startsWith("intuition " + AgentCommand.VERSION), version.out());
+    }
+    Run top = run("--help");
+    assertEquals(0, top.status());
+    for (String command : new String[] {"demo", "server", "agent", "decode", "record", "replay",
+        "completion", "test"}) {
+      assertTrue(top.out().contains("  " + command + " "), command + " in\n" + top.out());
+    }
+    Run none = run();
+    assertEquals(2, none.status(), "no command is a usage error");
+    assertTrue(none.err().contains("Usage: intuition"), none.err());
+  }
+
+  @Test
+  void helpNamesEachOptionsEnvironmentVariableAndDefault() {
+    String agent = run("agent", "--help").out();
+    for (String expected : new String[] {"[INTUITION_TOKEN]", "[INTUITION_WATCH]",
+        "(default 32m)", "(default http://localhost:8080)", "[DOCKER_HOST]"}) {
+      assertTrue(agent.contains(expected), expected + " in\n" + agent);
+    }
+    assertTrue(run("server", "--help").out().contains("[SERVER_PORT]"));
+  }
+
+  @Test
+  void usageErrorsOfEveryCommandAreOneLineWithStatus2() {
+    for (String[] args : new String[][] {{"server", "--port", "http"}, {"server", "bogus"},
+        {"server", "--bogus"}, {"demo", "--port", "0"}, {"demo", "--nope"},
+        {"record", "--duration", "5ms", "--output", "x"}, {"record"}, {"replay"},
+        {"replay", "--token", "t", "no-such-file.pcap"}, {"decode", "--max-query-length", "-1",
+        "x"}}) {
+      Run r = run(args);
+      assertEquals(2, r.status(), String.join(" ", args) + ": " + r.err());
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+      assertTrue(r.err().startsWith("intuition " + args[0] + ": "), r.err());
+    }
+  }
+
+  @Test
+  void completionIsGeneratedFromTheCommands() {
+    Run r = run("completion");
+    assertEquals(0, r.status(), r.err());
+    for (String expected : new String[] {"complete -F", "decode", "replay", "--max-query-length",
+        "--ignore-protocol", "--viewer-token"}) {
+      assertTrue(r.out().contains(expected), expected);
     }
   }
 

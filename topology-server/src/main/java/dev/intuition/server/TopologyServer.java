@@ -1,5 +1,7 @@
 package dev.intuition.server;
 
+import dev.intuition.cli.Cli;
+import dev.intuition.cli.ServerCommand;
 import dev.intuition.core.GraphService;
 import dev.intuition.core.Json;
 import dev.intuition.core.graph.GraphAggregator;
@@ -14,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import org.springframework.boot.SpringApplication;
+import picocli.CommandLine;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -26,8 +29,24 @@ import org.springframework.context.annotation.Bean;
 @SpringBootApplication
 @EnableConfigurationProperties(IntuitionProperties.class)
 public class TopologyServer {
+  /**
+   * {@code ./intuition server}: the command line ({@link ServerCommand}, shared with the agent's jar)
+   * turned into Spring properties, then the application in this JVM.
+   */
   public static void main(String[] args) {
-    SpringApplication.run(TopologyServer.class, args);
+    ServerCommand command = new ServerCommand(properties -> {
+      try {
+        SpringApplication.run(TopologyServer.class, properties.toArray(String[]::new));
+        return ServerCommand.RUNNING;
+      } catch (RuntimeException e) {
+        return 1; // Spring has said why (a bad setting is one line: BadSettingAnalyzer)
+      }
+    });
+    CommandLine cl = new CommandLine(command).setCommandName("intuition server");
+    int status = Cli.commandLine(cl, System.out, System.err, System.getenv()).execute(args);
+    if (status != ServerCommand.RUNNING) {
+      System.exit(status);
+    }
   }
 
   @Bean

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * no package cycles anywhere; the decoder depends on the JDK only; the wire model on the decoder and
  * Jackson's streaming parser; the server core on no framework and never on the Spring module; the
  * graph's model on nothing else of the core (storage depends on the graph, never the reverse); the
- * agent never on the server. The decoder's own packages are checked as one module for now: its root
+ * agent never on the server; the command line on picocli only. The decoder's own packages are checked as one module for now: its root
  * package holds both the model (Transaction, Endpoint) and the engine (TrafficDecoder), which its
  * subpackages use and are used by; splitting the two is part of the decoders' restructuring.
  */
@@ -70,5 +70,11 @@ class ArchitectureTest {
   void theAgentNeverDependsOnTheServer() {
     noClasses().that().resideInAPackage("dev.intuition.agent..").should().dependOnClassesThat()
         .resideInAnyPackage("dev.intuition.server..", "dev.intuition.core..").check(PRODUCT);
+  }
+
+  @Test
+  void theCommandLineUsesPicocliOnly() {
+    classes().that().resideInAPackage("dev.intuition.cli..").should().onlyDependOnClassesThat()
+        .resideInAnyPackage("dev.intuition.cli..", "picocli..", "java..").check(PRODUCT);
   }
 }
