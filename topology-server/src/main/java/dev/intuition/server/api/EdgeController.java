@@ -2,8 +2,8 @@ package dev.intuition.server.api;
 
 import dev.intuition.decoder.Protocol;
 import dev.intuition.core.graph.CallStats;
+import dev.intuition.core.graph.EdgeSeries;
 import dev.intuition.core.graph.Graph;
-import dev.intuition.core.graph.GraphAggregator;
 import dev.intuition.core.GraphService;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +47,7 @@ class EdgeController {
     Duration w = GraphController.duration(window);
     Instant to = at == null ? Instant.now(graphs.clock()).plusNanos(1000)
         : GraphController.instant("at", at);
-    GraphAggregator.EdgeSeries s = graphs.aggregator().edgeSeries(client, server, p, to.minus(w),
+    EdgeSeries s = graphs.aggregator().edgeSeries(client, server, p, to.minus(w),
         to, STEPS);
     double stepSeconds = s.step().toNanos() / 1e9;
     List<Map<String, Object>> series = new ArrayList<>(s.steps().size());

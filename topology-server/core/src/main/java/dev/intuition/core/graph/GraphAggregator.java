@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +33,9 @@ import java.util.Map;
  * <p>Its pieces, each a class of its own: {@link EdgeNaming} names each call's edge and node within
  * the limits; two {@link TimeRing}s of {@link Bucket}s hold the 1-second and 10-second statistics;
  * {@link MinuteRollups} takes the minutes to the history; a {@link RangeSum} gathers a range's
- * statistics to be summed by {@link CallStats.Summer}. What stays here is their orchestration under
- * one lock, the memory budget, fading, and the queries (graphs and edge series).
+ * statistics to be summed by {@link CallStats.Summer}; {@link GraphBuilder} turns summed statistics
+ * into a {@link Graph}, and {@link EdgeSeries} spreads an edge's buckets over steps. What stays here
+ * is their orchestration under one lock, the memory budget, and which buckets a query reads.
  *
  * <pre>
  *   GraphAggregator g = new GraphAggregator(clock, GraphAggregator.Settings.DEFAULT, store);
@@ -235,22 +235,7 @@ public final class GraphAggregator {
       seen = new HashMap<>(edgeLastSeen);
     }
     return range(to.minus(window), to.plusNanos(1000), to, // up to now, inclusive
-        new LastSeen(seen, micros(to) - settings.fadeAfter().toNanos() / 1000));
-  }
-
-  /** The live graph's view of when edges and nodes last carried a call, and what still fades. */
-  private record LastSeen(Map<EdgeKey, Long> edges, Map<String, Long> nodes, long fade) {
-    LastSeen(Map<EdgeKey, Long> edges, long fade) {
-      this(edges, new HashMap<>(), fade);
-      edges.forEach((k, micros) -> {
-        nodes.merge(k.client(), micros, Math::max);
-        nodes.merge(k.server(), micros, Math::max);
-      });
-    }
-
-    static Instant of(Long micros) {
-      return micros == null ? null : instant(micros);
-    }
+        new GraphBuilder.LastSeen(seen, micros(to) - settings.fadeAfter().toNanos() / 1000));
   }
 
   /**
@@ -262,7 +247,8 @@ public final class GraphAggregator {
   }
 
   /** @param seen for the live graph: last calls and fading elements; null for other ranges */
-  private Graph range(Instant from, Instant to, Instant reportedTo, LastSeen seen) {
+  private Graph range(Instant from, Instant to, Instant reportedTo,
+      GraphBuilder.LastSeen seen) {
     long fromMicros = micros(from);
     long toMicros = micros(to);
     RangeSum operands = new RangeSum();
@@ -300,26 +286,21 @@ public final class GraphAggregator {
       RangeSum.sum(stored.edges, summer).forEach((k, v) -> edges.merge(k, v, GraphAggregator::sum));
       RangeSum.sum(stored.nodes, summer).forEach((k, v) -> nodes.merge(k, v, GraphAggregator::sum));
     }
-    return build(from, reportedTo, Duration.between(from, reportedTo).toNanos() / 1e9, edges,
+    return GraphBuilder.build(from, reportedTo, Duration.between(from, reportedTo).toNanos() / 1e9, edges,
         nodes, seen);
   }
 
   /**
-   * One edge over {@code [from, to)} in steps: its statistics per step (for sparklines) and in total
-   * (for its histogram). The protocol may be null for all of the edge's protocols. A step is at least
-   * the resolution the range is kept in (1 s, 10 s or a minute).
+   * One edge over {@code [from, to)} in at most {@code maxSteps} steps (see {@link EdgeSeries}); the
+   * protocol may be null for all of the edge's protocols.
    */
-  public record EdgeSeries(Instant from, Instant to, Duration step, List<CallStats> steps,
-      CallStats total) {}
-
   public EdgeSeries edgeSeries(String client, String server, Protocol protocol, Instant from,
       Instant to, int maxSteps) {
     long fromMicros = micros(from);
     long toMicros = micros(to);
     java.util.function.Predicate<EdgeKey> matches = k -> k.client().equals(client)
         && k.server().equals(server) && (protocol == null || k.protocol() == protocol);
-    List<long[]> starts = new ArrayList<>(); // bucket start, index into found
-    List<CallStats> found = new ArrayList<>();
+    List<EdgeSeries.Sample> samples = new ArrayList<>();
     long resolution;
     boolean fromHistory = false;
     synchronized (this) {
@@ -329,8 +310,7 @@ public final class GraphAggregator {
         if (matches.test(k) && start >= fromMicros - resolution && start < toMicros) {
           CallStats copy = new CallStats();
           copy.merge(v); // the bucket keeps changing; the copy does not
-          starts.add(new long[] {start, found.size()});
-          found.add(copy);
+          samples.add(new EdgeSeries.Sample(start, copy));
         }
       });
       if (tier != null) {
@@ -350,38 +330,12 @@ public final class GraphAggregator {
         for (Rollup.EdgeStats e : r.edges()) {
           if (e.client().equals(client) && e.server().equals(server)
               && (protocol == null || protocol.wireName().equals(e.protocol()))) {
-            starts.add(new long[] {micros(r.start()), found.size()});
-            found.add(e.stats());
+            samples.add(new EdgeSeries.Sample(micros(r.start()), e.stats()));
           }
         }
       }
     }
-    long span = Math.max(resolution, toMicros - fromMicros);
-    long step = Math.max(resolution, (span / Math.max(1, maxSteps) + resolution - 1)
-        / resolution * resolution);
-    int count = (int) Math.max(1, (span + step - 1) / step);
-    long first = toMicros - (long) count * step; // steps end at `to`
-    CallStats.Summer summer = new CallStats.Summer();
-    List<List<CallStats>> perStep = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      perStep.add(new ArrayList<>());
-    }
-    for (long[] s : starts) {
-      long start = s[0];
-      if (start + resolution <= first || start >= toMicros) {
-        continue;
-      }
-      int i = (int) Math.min(count - 1, Math.max(0, Math.floorDiv(start - first, step)));
-      perStep.get(i).add(found.get((int) s[1]));
-    }
-    List<CallStats> steps = new ArrayList<>(count);
-    for (List<CallStats> list : perStep) {
-      list.forEach(summer::add);
-      steps.add(summer.take());
-    }
-    steps.forEach(summer::add);
-    return new EdgeSeries(instant(first), to, Duration.ofNanos(step * 1000), steps,
-        summer.take());
+    return EdgeSeries.of(samples, resolution, fromMicros, to, maxSteps);
   }
 
   /**
@@ -416,66 +370,7 @@ public final class GraphAggregator {
     return a;
   }
 
-  private static final Comparator<Graph.Edge> EDGE_ORDER = Comparator
-      .comparing(Graph.Edge::client).thenComparing(Graph.Edge::server)
-      .thenComparing(Graph.Edge::protocol);
-
-  private static Graph build(Instant from, Instant to, double rangeSeconds,
-      Map<EdgeKey, CallStats> edges, Map<NodeKey, CallStats> nodeStats, LastSeen seen) {
-    double seconds = Math.max(1e-6, rangeSeconds);
-    Map<String, CallStats> services = new HashMap<>();
-    Map<String, List<Graph.Container>> containers = new HashMap<>();
-    nodeStats.forEach((k, v) -> {
-      services.computeIfAbsent(k.service(), x -> new CallStats()).merge(v);
-      if (k.container() != null) {
-        containers.computeIfAbsent(k.service(), x -> new ArrayList<>())
-            .add(new Graph.Container(k.container(), Graph.Calls.of(v, seconds)));
-      }
-    });
-    List<Graph.Edge> edgeList = new ArrayList<>();
-    java.util.Set<String> external = new java.util.HashSet<>();
-    edges.forEach((k, s) -> {
-      edgeList.add(new Graph.Edge(k.client(), k.server(), k.protocol().wireName(), k.external(),
-          Graph.Calls.of(s, seconds), seen == null ? null : LastSeen.of(seen.edges().get(k))));
-      if (k.external()) {
-        external.add(k.server());
-      }
-    });
-    if (seen != null) { // quiet edges stay, with no calls, until they fade out
-      seen.edges().forEach((k, micros) -> {
-        if (micros >= seen.fade() && !edges.containsKey(k)) {
-          edgeList.add(new Graph.Edge(k.client(), k.server(), k.protocol().wireName(),
-              k.external(), Graph.Calls.NONE, instant(micros)));
-          if (k.external()) {
-            external.add(k.server());
-          }
-        }
-      });
-    }
-    edgeList.sort(EDGE_ORDER);
-    Map<String, Graph.Node> nodes = new HashMap<>();
-    for (Graph.Edge e : edgeList) { // every end is a node, callers included
-      for (String name : List.of(e.client(), e.server())) {
-        if (!nodes.containsKey(name)) {
-          List<Graph.Container> cs = new ArrayList<>(containers.getOrDefault(name, List.of()));
-          cs.sort(Comparator.comparing(Graph.Container::name));
-          nodes.put(name, new Graph.Node(name, kind(name, external.contains(name)), null,
-              Graph.Calls.of(services.get(name), seconds), cs,
-              seen == null ? null : LastSeen.of(seen.nodes().get(name))));
-        }
-      }
-    }
-    List<Graph.Node> nodeList = new ArrayList<>(nodes.values());
-    nodeList.sort(Comparator.comparing(Graph.Node::name));
-    return new Graph(from, to, nodeList, edgeList, List.of());
-  }
-
-  private static String kind(String name, boolean external) {
-    return EndpointNames.INTERNET.equals(name) ? Graph.INTERNET
-        : external ? Graph.EXTERNAL : Graph.SERVICE;
-  }
-
-  private static long micros(Instant at) {
+  static long micros(Instant at) {
     return at.getEpochSecond() * SECOND + at.getNano() / 1000;
   }
 

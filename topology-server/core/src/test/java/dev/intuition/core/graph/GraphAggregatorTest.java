@@ -181,7 +181,7 @@ class GraphAggregatorTest {
       g.add(tx("web", "api", Protocol.REDIS, Outcome.OK, 10, end));
       latencies.add(micros);
     }
-    GraphAggregator.EdgeSeries s = g.edgeSeries("web", "api", Protocol.HTTP,
+    EdgeSeries s = g.edgeSeries("web", "api", Protocol.HTTP,
         T0.plusSeconds(120).minusSeconds(180), T0.plusSeconds(120), 60);
     assertEquals(2000, s.total().count());
     assertEquals(2000, s.steps().stream().mapToLong(CallStats::count).sum());
