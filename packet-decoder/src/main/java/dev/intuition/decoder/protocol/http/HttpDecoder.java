@@ -30,24 +30,18 @@ public final class HttpDecoder extends PairingDecoder {
 
   private enum State { START, RESYNC, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE }
 
-  private final Parser requests = new Parser(true);
-  private final Parser responses = new Parser(false);
+  private final Requests requests = new Requests();
+  private final Responses responses = new Responses();
   private final int maxHead;
-  private ProtocolSwitch switchedTo;
 
   public HttpDecoder(Pairer pairer, boolean midStream) {
-    super(pairer, midStream);
+    super(pairer, midStream, "http");
     this.maxHead = ctx.settings().maxMessageBytes();
   }
 
   @Override
-  public int data(boolean fromClient, byte[] buf, int off, int len, long ts) {
-    return (fromClient ? requests : responses).data(buf, off, len, ts);
-  }
-
-  @Override
-  public void gap(boolean fromClient, int len, long ts) {
-    (fromClient ? requests : responses).gap(len, ts);
+  protected Direction direction(boolean fromClient) {
+    return fromClient ? requests : responses;
   }
 
   @Override
@@ -62,40 +56,53 @@ public final class HttpDecoder extends PairingDecoder {
     responses.endOfStream(ts);
   }
 
-  @Override
-  public ProtocolSwitch switchedTo() {
-    return switchedTo;
+  /**
+   * A message head's framing, read before anything is committed: its length and the headers that
+   * matter. The three constants say why there is none yet.
+   */
+  private record Head(int length, int startEnd, long contentLength, boolean chunked, boolean form,
+      int hostOff, int hostLen, int xffOff, int xffLen) {
+    static final Head INCOMPLETE = new Head(0, 0, -1, false, false, -1, 0, -1, 0);
+    static final Head MALFORMED = new Head(0, 0, -1, false, false, -1, 0, -1, 0);
+    static final Head OVERSIZED = new Head(0, 0, -1, false, false, -1, 0, -1, 0);
   }
 
-  @Override
-  protected String protocolName() {
-    return "http";
-  }
+  /**
+   * What both directions share: the message framing of RFC 9112 (heads, Content-Length and chunked
+   * bodies, bodies that end at close), gaps, and the search for the next message after a lost
+   * boundary. What a message means is the direction's: {@link Requests}, {@link Responses}.
+   */
+  private abstract class Framing implements Direction {
+    State state = midStream ? State.RESYNC : State.START;
+    long remaining;
+    /** Bytes of the message being read, head included. */
+    long bytes;
+    /** Whether bytes of the message being read were not captured. */
+    boolean loss;
 
-  /** One direction: requests from the client, or responses from the server. */
-  private final class Parser {
-    private final boolean isRequest;
-    private State state;
-    private long remaining;
-    private Request request;
-    private Response response;
-    private long bytes;
-    private boolean loss;
-    // Interim 1xx responses are part of the final response's bytes and start time.
-    private long interimBytes;
-    private long interimStart = -1;
-    private byte[] form;
-    private int formLength;
+    /** Takes a complete head at {@code b[p..]}; false when its start line is not this direction's. */
+    abstract boolean start(Head head, byte[] b, int p, long ts);
 
-    Parser(boolean isRequest) {
-      this.isRequest = isRequest;
-      this.state = midStream ? State.RESYNC : State.START;
-    }
+    /** The message being read is complete (as far as it was seen). */
+    abstract void finish(long ts);
 
-    int data(byte[] b, int off, int len, long ts) {
+    /** A message boundary was lost: keep the pairing in step, forget the message being read. */
+    abstract void lost(long ts);
+
+    /** Whether a start line of this direction is at {@code b[p, end)} (one line, no newline). */
+    abstract boolean isStartLine(byte[] b, int p, int end);
+
+    /** Whether {@code b[p, end)} (the stream's last bytes) may be the beginning of a start line. */
+    abstract boolean mayBeginStartLine(byte[] b, int p, int end);
+
+    /** Body bytes as they pass (skipped unless the direction keeps some). */
+    void body(byte[] b, int p, int k) {}
+
+    @Override
+    public int data(byte[] b, int off, int len, long ts) {
       int p = off;
       int end = off + len;
-      while (p < end && switchedTo == null) {
+      while (p < end && !switched()) {
         switch (state) {
           case START -> {
             while (p < end && (b[p] == '\r' || b[p] == '\n')) {
@@ -104,19 +111,19 @@ public final class HttpDecoder extends PairingDecoder {
             if (p == end) {
               break;
             }
-            int n = head(b, p, end, ts);
-            if (n == 0) {
+            Head head = head(b, p, end);
+            if (head == Head.INCOMPLETE) {
               return p - off;
             }
-            if (n < 0) {
+            if (head == Head.MALFORMED || head == Head.OVERSIZED || !start(head, b, p, ts)) {
               decodeError("a message head that is not HTTP/1.x: " + Ascii.preview(b, p, end));
-              if (n == -2) {
+              if (head == Head.OVERSIZED) {
                 ctx.stats().increment(Counter.OVERSIZED_MESSAGES);
               }
               boundaryLost(ts);
               p++; // the resync scan will not match the same start again
             } else {
-              p += n;
+              p += head.length();
             }
           }
           case RESYNC -> {
@@ -131,14 +138,14 @@ public final class HttpDecoder extends PairingDecoder {
               p = lastNewline + 1;
             }
             // Keep the last partial line only if a start line may be beginning there.
-            if (end - p > MAX_LINE || !couldStartMessage(b, p, end)) {
+            if (end - p > MAX_LINE || !mayBeginStartLine(b, p, end)) {
               p = end;
             }
             return p - off;
           }
           case BODY -> {
             int k = (int) Math.min(remaining, end - p);
-            collectForm(b, p, k);
+            body(b, p, k);
             p += k;
             bytes += k;
             remaining -= k;
@@ -176,7 +183,7 @@ public final class HttpDecoder extends PairingDecoder {
           }
           case CHUNK_DATA -> {
             int k = (int) Math.min(remaining, end - p);
-            collectForm(b, p, k);
+            body(b, p, k);
             p += k;
             bytes += k;
             remaining -= k;
@@ -218,29 +225,26 @@ public final class HttpDecoder extends PairingDecoder {
           case UNTIL_CLOSE -> {
             bytes += end - p;
             p = end;
-            if (response != null) {
-              response.endMicros = ts;
-            }
+            untilClose(ts);
           }
         }
       }
-      if (switchedTo != null) {
+      if (switched()) {
         return len; // the rest is another protocol
       }
       return p - off;
     }
 
-    /**
-     * Parses a message head at {@code b[p..]}: the number of bytes it took, 0 if incomplete, -1 if
-     * malformed, -2 if larger than the limit.
-     */
-    private int head(byte[] b, int p, int end, long ts) {
+    /** More of a body that ends at close arrived at {@code ts}. */
+    void untilClose(long ts) {}
+
+    /** Reads the head at {@code b[p..]} up to its empty line; nothing is committed. */
+    private Head head(byte[] b, int p, int end) {
       int lineEnd = Ascii.lineEnd(b, p, end);
       if (lineEnd < 0) {
-        return end - p > maxHead ? -2 : 0;
+        return end - p > maxHead ? Head.OVERSIZED : Head.INCOMPLETE;
       }
       int startEnd = Ascii.contentEnd(b, p, lineEnd);
-      // Find the end of the head first: nothing is committed until the whole head is here.
       int line = lineEnd + 1;
       long contentLength = -1;
       boolean chunked = false;
@@ -252,7 +256,7 @@ public final class HttpDecoder extends PairingDecoder {
       while (true) {
         int nl = Ascii.lineEnd(b, line, end);
         if (nl < 0) {
-          return end - p > maxHead ? -2 : 0;
+          return end - p > maxHead ? Head.OVERSIZED : Head.INCOMPLETE;
         }
         int ce = Ascii.contentEnd(b, line, nl);
         if (ce == line) {
@@ -286,7 +290,7 @@ public final class HttpDecoder extends PairingDecoder {
               if (Ascii.equalsLower(b, line, 14, "content-length")) {
                 long cl = Ascii.parseDecimal(b, v, ve);
                 if (cl < 0 || (contentLength >= 0 && cl != contentLength)) {
-                  return -1; // RFC 9112 6.3: invalid or conflicting Content-Length
+                  return Head.MALFORMED; // RFC 9112 6.3: invalid or conflicting Content-Length
                 }
                 contentLength = cl;
               }
@@ -308,94 +312,14 @@ public final class HttpDecoder extends PairingDecoder {
         }
         line = nl + 1;
         if (line - p > maxHead) {
-          return -2;
+          return Head.OVERSIZED;
         }
       }
-      int headLength = line - p;
-      boolean ok = isRequest
-          ? requestHead(b, p, startEnd, ts, headLength, contentLength, chunked, form, hostOff,
-              hostLen, xffOff, xffLen)
-          : responseHead(b, p, startEnd, ts, headLength, contentLength, chunked);
-      return ok ? headLength : -1;
+      return new Head(line - p, startEnd, contentLength, chunked, form, hostOff, hostLen, xffOff,
+          xffLen);
     }
 
-    private boolean requestHead(byte[] b, int p, int startEnd, long ts, int headLength,
-        long contentLength, boolean chunked, boolean isForm, int hostOff, int hostLen, int xffOff,
-        int xffLen) {
-      int sp1 = Ascii.indexOf(b, p, startEnd, (byte) ' ');
-      int sp2 = lastIndexOf(b, p, startEnd, (byte) ' ');
-      if (sp1 <= p || sp2 <= sp1 + 1 || !Ascii.startsWith(b, sp2 + 1, startEnd, "HTTP/")
-          || !isToken(b, p, sp1)) {
-        return false;
-      }
-      Request r = new Request(ts);
-      r.method = method(b, p, sp1 - p);
-      String target = Ascii.latin1(b, sp1 + 1, sp2 - sp1 - 1);
-      r.resource = path(target);
-      r.query = r.method + " " + ctx.redactor().formFields(target);
-      r.host = hostOff >= 0 ? Ascii.latin1(b, hostOff, hostLen) : null;
-      r.forwardedFor = xffOff >= 0 ? Ascii.latin1(b, xffOff, xffLen).trim() : null;
-      r.kind = switch (r.method) {
-        case "HEAD" -> KIND_HEAD;
-        case "CONNECT" -> KIND_CONNECT;
-        default -> 0;
-      };
-      r.bytes = headLength;
-      r.endMicros = ts;
-      request = r;
-      bytes = headLength;
-      loss = false;
-      formLength = 0;
-      form = isForm && !chunked && contentLength > 0 && contentLength <= MAX_FORM_BYTES
-          ? new byte[(int) contentLength] : null;
-      pairer.request(r);
-      startBody(contentLength, chunked, false, ts);
-      return true;
-    }
-
-    private boolean responseHead(byte[] b, int p, int startEnd, long ts, int headLength,
-        long contentLength, boolean chunked) {
-      // HTTP/1.1 SP 3DIGIT SP reason
-      if (!Ascii.startsWith(b, p, startEnd, "HTTP/") || startEnd - p < 12 || b[p + 8] != ' ') {
-        return false;
-      }
-      long code = Ascii.parseDecimal(b, p + 9, p + 12);
-      if (code < 100 || code > 999 || (startEnd > p + 12 && b[p + 12] != ' ')) {
-        return false;
-      }
-      Request head = pairer.head();
-      if (code >= 100 && code < 200 && code != 101) {
-        interimBytes += headLength; // 100 Continue and friends: the final response follows
-        if (interimStart < 0) {
-          interimStart = ts;
-        }
-        return true;
-      }
-      Response r = new Response(interimStart >= 0 ? interimStart : ts);
-      r.status = Integer.toString((int) code);
-      r.outcome = code >= 500 ? Outcome.ERROR : code >= 400 ? Outcome.WARNING : Outcome.OK;
-      r.endMicros = ts;
-      response = r;
-      bytes = headLength + interimBytes;
-      interimBytes = 0;
-      interimStart = -1;
-      loss = false;
-      boolean headRequest = head != null && head.kind == KIND_HEAD;
-      boolean tunnel = code == 101
-          || (head != null && head.kind == KIND_CONNECT && code >= 200 && code < 300);
-      boolean noBody = headRequest || code == 204 || code == 304 || code == 101 || tunnel;
-      if (noBody) {
-        complete(ts);
-        if (tunnel) {
-          switchedTo = code == 101 ? ProtocolSwitch.UPGRADE : ProtocolSwitch.TUNNEL;
-        }
-        return true;
-      }
-      startBody(contentLength, chunked, true, ts);
-      return true;
-    }
-
-    private void startBody(long contentLength, boolean chunked, boolean untilClose, long ts) {
+    void startBody(long contentLength, boolean chunked, boolean untilClose, long ts) {
       if (chunked) {
         state = State.CHUNK_SIZE;
       } else if (contentLength > 0) {
@@ -408,37 +332,13 @@ public final class HttpDecoder extends PairingDecoder {
       }
     }
 
-    private void complete(long ts) {
+    void complete(long ts) {
       state = State.START;
-      if (isRequest) {
-        Request r = request;
-        request = null;
-        if (r != null) {
-          r.bytes = bytes;
-          r.endMicros = ts;
-          if (loss) {
-            r.note(Pairer.LOSS_IN_REQUEST);
-          }
-          if (form != null && formLength == form.length) {
-            r.params = ctx.redactor().formFields(Ascii.latin1(form, 0, formLength));
-          }
-        }
-        form = null;
-      } else {
-        Response r = response;
-        response = null;
-        if (r != null) {
-          r.bytes = bytes;
-          r.endMicros = ts;
-          if (loss) {
-            r.note(Pairer.LOSS_IN_RESPONSE);
-          }
-          pairer.response(r);
-        }
-      }
+      finish(ts);
     }
 
-    void gap(int len, long ts) {
+    @Override
+    public void gap(int len, long ts) {
       switch (state) {
         case BODY, CHUNK_DATA -> {
           loss = true;
@@ -476,62 +376,12 @@ public final class HttpDecoder extends PairingDecoder {
     }
 
     /**
-     * A message boundary was lost: at least one message (or its start) is gone. Keep the FIFO in step
-     * by standing in for a lost request, or by reporting the oldest request's response as lost.
+     * A message boundary was lost: at least one message (or its start) is gone. The direction keeps
+     * the FIFO in step ({@link #lost}); then the next start line is looked for.
      */
     private void boundaryLost(long ts) {
-      if (isRequest) {
-        Request placeholder = new Request(ts);
-        placeholder.note(Pairer.LOSS_IN_REQUEST);
-        pairer.request(placeholder);
-      } else {
-        pairer.responseLost(ts);
-        interimBytes = 0;
-        interimStart = -1;
-      }
-      request = null;
-      response = null;
-      form = null;
+      lost(ts);
       state = State.RESYNC;
-    }
-
-    void endOfStream(long ts) {
-      if (state == State.UNTIL_CLOSE) {
-        complete(ts);
-      } else if (!isRequest && response != null) {
-        response.note("response truncated by close");
-        complete(ts);
-      }
-    }
-
-    private void collectForm(byte[] b, int p, int k) {
-      if (form != null) {
-        int n = Math.min(k, form.length - formLength);
-        System.arraycopy(b, p, form, formLength, n);
-        formLength += n;
-      }
-    }
-
-    private boolean couldStartMessage(byte[] b, int p, int end) {
-      if (isRequest) {
-        int sp = Ascii.indexOf(b, p, end, (byte) ' ');
-        if (sp < 0) { // a method may be cut: every byte so far must be an upper-case letter
-          for (int i = p; i < end; i++) {
-            if (b[i] < 'A' || b[i] > 'Z') {
-              return false;
-            }
-          }
-          return end - p <= 10;
-        }
-        return knownMethod(b, p, sp - p) != null;
-      }
-      String prefix = "HTTP/1.";
-      for (int i = p; i < end && i - p < prefix.length(); i++) {
-        if (b[i] != prefix.charAt(i - p)) {
-          return false;
-        }
-      }
-      return true;
     }
 
     /** The first plausible start line at a line start in {@code b[p, end)}, or -1. */
@@ -545,12 +395,215 @@ public final class HttpDecoder extends PairingDecoder {
           return -1;
         }
         int ce = Ascii.contentEnd(b, i, nl);
-        if (isRequest ? looksLikeRequestLine(b, i, ce) : looksLikeStatusLine(b, i, ce)) {
+        if (isStartLine(b, i, ce)) {
           return i;
         }
         i = nl; // next iteration starts after this line
       }
       return -1;
+    }
+  }
+
+  /** The client's direction: requests, each handed to the pairer as its head arrives. */
+  private final class Requests extends Framing {
+    private Request request;
+    private byte[] form;
+    private int formLength;
+
+    @Override
+    boolean start(Head h, byte[] b, int p, long ts) {
+      int startEnd = h.startEnd();
+      int sp1 = Ascii.indexOf(b, p, startEnd, (byte) ' ');
+      int sp2 = lastIndexOf(b, p, startEnd, (byte) ' ');
+      if (sp1 <= p || sp2 <= sp1 + 1 || !Ascii.startsWith(b, sp2 + 1, startEnd, "HTTP/")
+          || !isToken(b, p, sp1)) {
+        return false;
+      }
+      Request r = new Request(ts);
+      r.method = method(b, p, sp1 - p);
+      String target = Ascii.latin1(b, sp1 + 1, sp2 - sp1 - 1);
+      r.resource = path(target);
+      r.query = r.method + " " + ctx.redactor().formFields(target);
+      r.host = h.hostOff() >= 0 ? Ascii.latin1(b, h.hostOff(), h.hostLen()) : null;
+      r.forwardedFor = h.xffOff() >= 0 ? Ascii.latin1(b, h.xffOff(), h.xffLen()).trim() : null;
+      r.kind = switch (r.method) {
+        case "HEAD" -> KIND_HEAD;
+        case "CONNECT" -> KIND_CONNECT;
+        default -> 0;
+      };
+      r.bytes = h.length();
+      r.endMicros = ts;
+      request = r;
+      bytes = h.length();
+      loss = false;
+      formLength = 0;
+      form = h.form() && !h.chunked() && h.contentLength() > 0
+          && h.contentLength() <= MAX_FORM_BYTES ? new byte[(int) h.contentLength()] : null;
+      pairer.request(r);
+      startBody(h.contentLength(), h.chunked(), false, ts);
+      return true;
+    }
+
+    @Override
+    void body(byte[] b, int p, int k) {
+      if (form != null) {
+        int n = Math.min(k, form.length - formLength);
+        System.arraycopy(b, p, form, formLength, n);
+        formLength += n;
+      }
+    }
+
+    @Override
+    void finish(long ts) {
+      Request r = request;
+      request = null;
+      if (r != null) {
+        r.bytes = bytes;
+        r.endMicros = ts;
+        if (loss) {
+          r.note(Pairer.LOSS_IN_REQUEST);
+        }
+        if (form != null && formLength == form.length) {
+          r.params = ctx.redactor().formFields(Ascii.latin1(form, 0, formLength));
+        }
+      }
+      form = null;
+    }
+
+    @Override
+    void lost(long ts) {
+      Request placeholder = new Request(ts); // stands in for the lost request
+      placeholder.note(Pairer.LOSS_IN_REQUEST);
+      pairer.request(placeholder);
+      request = null;
+      form = null;
+    }
+
+    @Override
+    boolean isStartLine(byte[] b, int p, int end) {
+      return looksLikeRequestLine(b, p, end);
+    }
+
+    @Override
+    boolean mayBeginStartLine(byte[] b, int p, int end) {
+      int sp = Ascii.indexOf(b, p, end, (byte) ' ');
+      if (sp < 0) { // a method may be cut: every byte so far must be an upper-case letter
+        for (int i = p; i < end; i++) {
+          if (b[i] < 'A' || b[i] > 'Z') {
+            return false;
+          }
+        }
+        return end - p <= 10;
+      }
+      return knownMethod(b, p, sp - p) != null;
+    }
+  }
+
+  /**
+   * The server's direction: responses, each handed to the pairer when complete; interim 1xx
+   * responses are part of the final response's bytes and start time.
+   */
+  private final class Responses extends Framing {
+    private Response response;
+    private long interimBytes;
+    private long interimStart = -1;
+
+    @Override
+    boolean start(Head h, byte[] b, int p, long ts) {
+      int startEnd = h.startEnd();
+      // HTTP/1.1 SP 3DIGIT SP reason
+      if (!Ascii.startsWith(b, p, startEnd, "HTTP/") || startEnd - p < 12 || b[p + 8] != ' ') {
+        return false;
+      }
+      long code = Ascii.parseDecimal(b, p + 9, p + 12);
+      if (code < 100 || code > 999 || (startEnd > p + 12 && b[p + 12] != ' ')) {
+        return false;
+      }
+      Request head = pairer.head();
+      if (code >= 100 && code < 200 && code != 101) {
+        interimBytes += h.length(); // 100 Continue and friends: the final response follows
+        if (interimStart < 0) {
+          interimStart = ts;
+        }
+        return true;
+      }
+      Response r = new Response(interimStart >= 0 ? interimStart : ts);
+      r.status = Integer.toString((int) code);
+      r.outcome = code >= 500 ? Outcome.ERROR : code >= 400 ? Outcome.WARNING : Outcome.OK;
+      r.endMicros = ts;
+      response = r;
+      bytes = h.length() + interimBytes;
+      interimBytes = 0;
+      interimStart = -1;
+      loss = false;
+      boolean headRequest = head != null && head.kind == KIND_HEAD;
+      boolean tunnel = code == 101
+          || (head != null && head.kind == KIND_CONNECT && code >= 200 && code < 300);
+      boolean noBody = headRequest || code == 204 || code == 304 || code == 101 || tunnel;
+      if (noBody) {
+        complete(ts);
+        if (tunnel) {
+          switchTo(code == 101 ? ProtocolSwitch.UPGRADE : ProtocolSwitch.TUNNEL);
+        }
+        return true;
+      }
+      startBody(h.contentLength(), h.chunked(), true, ts);
+      return true;
+    }
+
+    @Override
+    void untilClose(long ts) {
+      if (response != null) {
+        response.endMicros = ts;
+      }
+    }
+
+    @Override
+    void finish(long ts) {
+      Response r = response;
+      response = null;
+      if (r != null) {
+        r.bytes = bytes;
+        r.endMicros = ts;
+        if (loss) {
+          r.note(Pairer.LOSS_IN_RESPONSE);
+        }
+        pairer.response(r);
+      }
+    }
+
+    @Override
+    void lost(long ts) {
+      pairer.responseLost(ts); // the oldest request's response is reported as lost
+      interimBytes = 0;
+      interimStart = -1;
+      response = null;
+    }
+
+    /** The server closed (or the connection ended): a body that ends at close is complete. */
+    void endOfStream(long ts) {
+      if (state == State.UNTIL_CLOSE) {
+        complete(ts);
+      } else if (response != null) {
+        response.note("response truncated by close");
+        complete(ts);
+      }
+    }
+
+    @Override
+    boolean isStartLine(byte[] b, int p, int end) {
+      return looksLikeStatusLine(b, p, end);
+    }
+
+    @Override
+    boolean mayBeginStartLine(byte[] b, int p, int end) {
+      String prefix = "HTTP/1.";
+      for (int i = p; i < end && i - p < prefix.length(); i++) {
+        if (b[i] != prefix.charAt(i - p)) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 

@@ -68,7 +68,6 @@ public final class MysqlDecoder extends PairingDecoder {
   /** MariaDB: a result set's column count is followed by a "metadata follows" byte. */
   private boolean cacheMetadata;
   private String lastPreparedSql;
-  private ProtocolSwitch switchedTo;
   private long commandsSinceServerGap = 1;
   private final int maxContent;
 
@@ -81,29 +80,14 @@ public final class MysqlDecoder extends PairingDecoder {
   private long affected = -1;
 
   public MysqlDecoder(Pairer pairer, boolean midStream) {
-    super(pairer, midStream);
+    super(pairer, midStream, "mysql");
     this.phase = midStream ? Phase.COMMAND : Phase.HANDSHAKE;
     this.maxContent = ctx.settings().maxMessageBytes();
   }
 
   @Override
-  public int data(boolean fromClient, byte[] buf, int off, int len, long ts) {
-    return (fromClient ? client : server).data(buf, off, len, ts);
-  }
-
-  @Override
-  public void gap(boolean fromClient, int len, long ts) {
-    (fromClient ? client : server).gap(len, ts);
-  }
-
-  @Override
-  public ProtocolSwitch switchedTo() {
-    return switchedTo;
-  }
-
-  @Override
-  protected String protocolName() {
-    return "mysql";
+  protected Direction direction(boolean fromClient) {
+    return fromClient ? client : server;
   }
 
   /** Whether bytes start like a server greeting: protocol 10 and a printable version string. */
@@ -174,7 +158,7 @@ public final class MysqlDecoder extends PairingDecoder {
   }
 
   /** One direction's packet framing. */
-  private final class Side {
+  private final class Side implements Direction {
     private final boolean isClient;
     private boolean resync;
     private boolean joined;
@@ -207,10 +191,11 @@ public final class MysqlDecoder extends PairingDecoder {
       }
     }
 
-    int data(byte[] b, int off, int len, long ts) {
+    @Override
+    public int data(byte[] b, int off, int len, long ts) {
       int p = off;
       int end = off + len;
-      while (p < end && switchedTo == null) {
+      while (p < end && !switched()) {
         if (skip > 0) {
           int k = (int) Math.min(skip, end - p);
           p += k;
@@ -251,10 +236,11 @@ public final class MysqlDecoder extends PairingDecoder {
         p += 4 + want;
         skip = payload - want;
       }
-      return switchedTo != null ? len : p - off;
+      return switched() ? len : p - off;
     }
 
-    void gap(int len, long ts) {
+    @Override
+    public void gap(int len, long ts) {
       loss = true;
       if (skip >= len) {
         skip -= len;
@@ -302,7 +288,7 @@ public final class MysqlDecoder extends PairingDecoder {
           cacheMetadata = (le32(b, p + 28) & MARIADB_CACHE_METADATA) != 0;
         }
         if ((caps & CLIENT_SSL) != 0 && payload == 32) {
-          switchedTo = ProtocolSwitch.TLS;
+          switchTo(ProtocolSwitch.TLS);
         }
       }
       return; // login packets (user name, password hash) are never kept

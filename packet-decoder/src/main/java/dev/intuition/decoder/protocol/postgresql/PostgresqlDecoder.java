@@ -48,36 +48,16 @@ public final class PostgresqlDecoder extends PairingDecoder {
   };
   private boolean sslAnswerPending;
   private boolean gssAnswerPending;
-  private ProtocolSwitch switchedTo;
   private final int maxContent;
 
   public PostgresqlDecoder(Pairer pairer, boolean midStream) {
-    super(pairer, midStream);
+    super(pairer, midStream, "postgresql");
     this.maxContent = ctx.settings().maxMessageBytes();
   }
 
   @Override
-  public int data(boolean fromClient, byte[] buf, int off, int len, long ts) {
-    return fromClient ? frontend.data(buf, off, len, ts) : backend.data(buf, off, len, ts);
-  }
-
-  @Override
-  public void gap(boolean fromClient, int len, long ts) {
-    if (fromClient) {
-      frontend.gap(len, ts);
-    } else {
-      backend.gap(len, ts);
-    }
-  }
-
-  @Override
-  public ProtocolSwitch switchedTo() {
-    return switchedTo;
-  }
-
-  @Override
-  protected String protocolName() {
-    return "postgresql";
+  protected Direction direction(boolean fromClient) {
+    return fromClient ? frontend : backend;
   }
 
   /** Whether bytes start like a frontend message: a startup packet or a Query with its NUL. */
@@ -119,7 +99,7 @@ public final class PostgresqlDecoder extends PairingDecoder {
   }
 
   /** Reads typed messages; the subclasses say what each one means. */
-  private abstract class Framing {
+  private abstract class Framing implements Direction {
     boolean resync = midStream;
     /** Joined mid-stream and no byte seen yet: the first bytes may well start a message. */
     boolean joined = midStream;
@@ -159,10 +139,11 @@ public final class PostgresqlDecoder extends PairingDecoder {
       return false;
     }
 
-    int data(byte[] b, int off, int len, long ts) {
+    @Override
+    public int data(byte[] b, int off, int len, long ts) {
       int p = off;
       int end = off + len;
-      while (p < end && switchedTo == null) {
+      while (p < end && !switched()) {
         if (skip > 0) {
           int k = (int) Math.min(skip, end - p);
           p += k;
@@ -226,10 +207,11 @@ public final class PostgresqlDecoder extends PairingDecoder {
           skip = full - k;
         }
       }
-      return switchedTo != null ? len : p - off;
+      return switched() ? len : p - off;
     }
 
-    void gap(int len, long ts) {
+    @Override
+    public void gap(int len, long ts) {
       loss = true;
       if (skip >= len) {
         skip -= len; // inside a body whose length is known: nothing else is lost
@@ -446,7 +428,7 @@ public final class PostgresqlDecoder extends PairingDecoder {
       sslAnswerPending = false;
       gssAnswerPending = false;
       if (answer == 'S' || (gss && answer == 'G')) {
-        switchedTo = gss ? ProtocolSwitch.GSSAPI : ProtocolSwitch.TLS;
+        switchTo(gss ? ProtocolSwitch.GSSAPI : ProtocolSwitch.TLS);
         frontend.startup = false;
         return 1;
       }

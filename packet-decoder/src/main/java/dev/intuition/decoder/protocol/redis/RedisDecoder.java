@@ -40,30 +40,14 @@ public final class RedisDecoder extends PairingDecoder {
   private final Parser requests = new Parser(true);
   private final Parser responses = new Parser(false);
   private boolean subscribed;
-  private ProtocolSwitch switchedTo;
 
   public RedisDecoder(Pairer pairer, boolean midStream) {
-    super(pairer, midStream);
+    super(pairer, midStream, "redis");
   }
 
   @Override
-  public int data(boolean fromClient, byte[] buf, int off, int len, long ts) {
-    return (fromClient ? requests : responses).data(buf, off, len, ts);
-  }
-
-  @Override
-  public void gap(boolean fromClient, int len, long ts) {
-    (fromClient ? requests : responses).gap(len, ts);
-  }
-
-  @Override
-  public ProtocolSwitch switchedTo() {
-    return switchedTo;
-  }
-
-  @Override
-  protected String protocolName() {
-    return "redis";
+  protected Direction direction(boolean fromClient) {
+    return fromClient ? requests : responses;
   }
 
   /** Whether bytes start like a RESP command array ("*2\r\n$3\r\n"). */
@@ -95,7 +79,7 @@ public final class RedisDecoder extends PairingDecoder {
     };
   }
 
-  private final class Parser {
+  private final class Parser implements Direction {
     private final boolean isRequest;
     private State state;
     private final int[] stack = new int[MAX_DEPTH];
@@ -119,10 +103,11 @@ public final class RedisDecoder extends PairingDecoder {
       this.state = midStream ? State.RESYNC : State.LINE;
     }
 
-    int data(byte[] b, int off, int len, long ts) {
+    @Override
+    public int data(byte[] b, int off, int len, long ts) {
       int p = off;
       int end = off + len;
-      while (p < end && switchedTo == null) {
+      while (p < end && !switched()) {
         switch (state) {
           case RESYNC -> {
             int s = findStart(b, p, end);
@@ -190,7 +175,7 @@ public final class RedisDecoder extends PairingDecoder {
           }
         }
       }
-      return switchedTo != null ? len : p - off;
+      return switched() ? len : p - off;
     }
 
     private void beginMessage(long ts) {
@@ -390,11 +375,12 @@ public final class RedisDecoder extends PairingDecoder {
       Request head = pairer.head();
       pairer.response(r);
       if (head != null && head.kind == 1) {
-        switchedTo = ProtocolSwitch.MONITOR;
+        switchTo(ProtocolSwitch.MONITOR);
       }
     }
 
-    void gap(int len, long ts) {
+    @Override
+    public void gap(int len, long ts) {
       if (state == State.BULK && len <= remaining - 2) {
         loss = true;
         wantBulk = false;
