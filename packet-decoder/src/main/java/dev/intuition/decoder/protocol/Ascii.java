@@ -20,6 +20,48 @@ public final class Ascii {
     return indexOf(b, from, to, (byte) '\n');
   }
 
+  /** A test of one complete line found by {@link #findLine}. */
+  @FunctionalInterface
+  public interface LineTest {
+    /**
+     * @param start the line's first byte
+     * @param contentEnd where its content ends (before "\r\n" or "\n")
+     * @param end the end of the bytes at hand (a test may look past the line)
+     */
+    boolean test(byte[] b, int start, int contentEnd, int end);
+  }
+
+  /**
+   * The start of the first complete line in {@code b[from, to)} that passes {@code test}, looking
+   * only at line starts ({@code from} itself, or just after a '\n'); -1 when none does.
+   */
+  public static int findLine(byte[] b, int from, int to, LineTest test) {
+    for (int i = from; i < to; i++) {
+      if (i > from && b[i - 1] != '\n') {
+        continue;
+      }
+      int nl = lineEnd(b, i, to);
+      if (nl < 0) {
+        return -1;
+      }
+      if (test.test(b, i, contentEnd(b, i, nl), to)) {
+        return i;
+      }
+      i = nl; // the next iteration starts after this line
+    }
+    return -1;
+  }
+
+  /** The last index of {@code x} in {@code b[from, to)}, or -1. */
+  public static int lastIndexOf(byte[] b, int from, int to, byte x) {
+    for (int i = to - 1; i >= from; i--) {
+      if (b[i] == x) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** Length of a line's content without its terminator ("\r\n" or a bare "\n"). */
   public static int contentEnd(byte[] b, int lineStart, int newline) {
     return newline > lineStart && b[newline - 1] == '\r' ? newline - 1 : newline;

@@ -127,13 +127,14 @@ public final class HttpDecoder extends PairingDecoder {
             }
           }
           case RESYNC -> {
-            int s = findMessageStart(b, p, end);
+            int s = Ascii.findLine(b, p, end, (x, start, contentEnd, e) -> isStartLine(x, start,
+                contentEnd));
             if (s >= 0) {
               p = s;
               state = State.START;
               continue;
             }
-            int lastNewline = lastIndexOf(b, p, end, (byte) '\n');
+            int lastNewline = Ascii.lastIndexOf(b, p, end, (byte) '\n');
             if (lastNewline >= 0) {
               p = lastNewline + 1;
             }
@@ -383,25 +384,6 @@ public final class HttpDecoder extends PairingDecoder {
       lost(ts);
       state = State.RESYNC;
     }
-
-    /** The first plausible start line at a line start in {@code b[p, end)}, or -1. */
-    private int findMessageStart(byte[] b, int p, int end) {
-      for (int i = p; i < end; i++) {
-        if (i > p && b[i - 1] != '\n') {
-          continue;
-        }
-        int nl = Ascii.lineEnd(b, i, end);
-        if (nl < 0) {
-          return -1;
-        }
-        int ce = Ascii.contentEnd(b, i, nl);
-        if (isStartLine(b, i, ce)) {
-          return i;
-        }
-        i = nl; // next iteration starts after this line
-      }
-      return -1;
-    }
   }
 
   /** The client's direction: requests, each handed to the pairer as its head arrives. */
@@ -414,7 +396,7 @@ public final class HttpDecoder extends PairingDecoder {
     boolean start(Head h, byte[] b, int p, long ts) {
       int startEnd = h.startEnd();
       int sp1 = Ascii.indexOf(b, p, startEnd, (byte) ' ');
-      int sp2 = lastIndexOf(b, p, startEnd, (byte) ' ');
+      int sp2 = Ascii.lastIndexOf(b, p, startEnd, (byte) ' ');
       if (sp1 <= p || sp2 <= sp1 + 1 || !Ascii.startsWith(b, sp2 + 1, startEnd, "HTTP/")
           || !isToken(b, p, sp1)) {
         return false;
@@ -612,7 +594,7 @@ public final class HttpDecoder extends PairingDecoder {
     if (sp < 0 || knownMethod(b, p, sp - p) == null) {
       return false;
     }
-    int last = lastIndexOf(b, sp + 1, end, (byte) ' ');
+    int last = Ascii.lastIndexOf(b, sp + 1, end, (byte) ' ');
     return last > sp && Ascii.startsWith(b, last + 1, end, "HTTP/1.");
   }
 
@@ -669,15 +651,6 @@ public final class HttpDecoder extends PairingDecoder {
     }
     int q = t.indexOf('?');
     return q >= 0 ? t.substring(0, q) : t;
-  }
-
-  private static int lastIndexOf(byte[] b, int from, int to, byte x) {
-    for (int i = to - 1; i >= from; i--) {
-      if (b[i] == x) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private static long parseHex(byte[] b, int off, int to) {

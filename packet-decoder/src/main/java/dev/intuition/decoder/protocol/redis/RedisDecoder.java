@@ -37,8 +37,8 @@ public final class RedisDecoder extends PairingDecoder {
 
   private enum State { LINE, BULK, RESYNC }
 
-  private final Parser requests = new Parser(true);
-  private final Parser responses = new Parser(false);
+  private final Commands requests = new Commands();
+  private final Replies responses = new Replies();
   private boolean subscribed;
 
   public RedisDecoder(Pairer pairer, boolean midStream) {
@@ -79,29 +79,49 @@ public final class RedisDecoder extends PairingDecoder {
     };
   }
 
-  private final class Parser implements Direction {
-    private final boolean isRequest;
-    private State state;
+  /**
+   * What both directions share: RESP framing (lines, bulk strings, nested aggregates streamed with a
+   * bounded stack, RESP3 attributes), gaps, and the search for the next message after a lost
+   * boundary. What a message means is the direction's: {@link Commands}, {@link Replies}.
+   */
+  private abstract class Resp implements Direction {
+    State state = midStream ? State.RESYNC : State.LINE;
     private final int[] stack = new int[MAX_DEPTH];
     private final boolean[] attribute = new boolean[MAX_DEPTH];
-    private int depth;
+    int depth;
     private long remaining;
-    private boolean inMessage;
-    private long start;
-    private long bytes;
-    private boolean loss;
+    boolean inMessage;
+    long start;
+    long bytes;
+    boolean loss;
     // What is kept of the current message.
-    private byte firstType;
-    private long topCount;
-    private String errorText;
-    private final List<String> args = new ArrayList<>();
-    private long argCount;
+    byte firstType;
+    long topCount;
+    String errorText;
+    final List<String> args = new ArrayList<>();
+    long argCount;
     private boolean wantBulk;
 
-    Parser(boolean isRequest) {
-      this.isRequest = isRequest;
-      this.state = midStream ? State.RESYNC : State.LINE;
-    }
+    /** Whether a message of this direction plausibly starts at {@code b[p, end)}. */
+    abstract boolean isStart(byte[] b, int p, int end);
+
+    /**
+     * A top-level line of type {@code type} that is not RESP framing but a message of its own (an
+     * inline command); null when the line is read as RESP.
+     */
+    abstract Boolean ownLine(byte type, byte[] b, int p, int ce, long ts);
+
+    /** Whether the bulk string of type {@code type} now starting is kept (its first bytes). */
+    abstract boolean keepsBulk(byte type);
+
+    /** The first bytes of a kept bulk string. */
+    abstract void bulk(String text);
+
+    /** The message is complete. */
+    abstract void done(long ts);
+
+    /** A message boundary was lost: keep the FIFO in step. */
+    abstract void lost(long ts);
 
     @Override
     public int data(byte[] b, int off, int len, long ts) {
@@ -110,9 +130,9 @@ public final class RedisDecoder extends PairingDecoder {
       while (p < end && !switched()) {
         switch (state) {
           case RESYNC -> {
-            int s = findStart(b, p, end);
+            int s = Ascii.findLine(b, p, end, (x, start, contentEnd, e) -> isStart(x, start, e));
             if (s < 0) {
-              int lastNl = lastNewline(b, p, end); // keep the last partial line: a start may
+              int lastNl = Ascii.lastIndexOf(b, p, end, (byte) '\n'); // keep the last partial line: a start may
               if (lastNl >= 0) {                   // straddle the next segment
                 p = lastNl + 1;
               }
@@ -154,14 +174,7 @@ public final class RedisDecoder extends PairingDecoder {
               if (end - p < want) {
                 return p - off; // wait for the argument's first bytes
               }
-              String text = Ascii.utf8(b, p, Math.max(0, want));
-              if (isRequest) {
-                args.add(text);
-              } else if (firstType == '!') {
-                errorText = text;
-              } else {
-                args.add(text);
-              }
+              bulk(Ascii.utf8(b, p, Math.max(0, want)));
               wantBulk = false;
             }
             int k = (int) Math.min(remaining, end - p);
@@ -193,20 +206,19 @@ public final class RedisDecoder extends PairingDecoder {
 
     /** One RESP line b[p, ce): false if it is not valid RESP. */
     private boolean line(byte[] b, int p, int ce, long ts) {
-      if (ce == p) {
-        if (depth == 0 && isRequest) { // a stray empty line between inline commands
-          inMessage = false;
-          return true;
-        }
-        return false;
-      }
-      byte type = b[p];
+      byte type = ce == p ? 0 : b[p];
       boolean top = depth == 0;
       if (top) {
-        firstType = type;
+        Boolean own = ownLine(type, b, p, ce, ts);
+        if (own != null) {
+          return own;
+        }
       }
-      if (isRequest && top && type != '*') {
-        return inlineCommand(b, p, ce, ts);
+      if (ce == p) {
+        return false;
+      }
+      if (top) {
+        firstType = type;
       }
       switch (type) {
         case '*', '%', '~', '>', '|' -> {
@@ -228,7 +240,7 @@ public final class RedisDecoder extends PairingDecoder {
           stack[depth] = (int) elements;
           attribute[depth] = type == '|';
           depth++;
-          if (top && isRequest) {
+          if (top) {
             argCount = n;
           }
           return true;
@@ -244,9 +256,7 @@ public final class RedisDecoder extends PairingDecoder {
           }
           remaining = n + 2;
           state = State.BULK;
-          wantBulk = (isRequest && depth == 1 && args.size() < MAX_ARGS)
-              || (!isRequest && (type == '!' && depth == 0
-                  || depth == 1 && args.isEmpty() && (firstType == '*' || firstType == '>')));
+          wantBulk = keepsBulk(type);
           return true;
         }
         case '-' -> {
@@ -266,21 +276,7 @@ public final class RedisDecoder extends PairingDecoder {
       }
     }
 
-    private boolean inlineCommand(byte[] b, int p, int ce, long ts) {
-      if (!Ascii.isPrintable(b, p, ce - p)) {
-        return false;
-      }
-      for (String word : Ascii.utf8(b, p, ce - p).trim().split("\\s+")) {
-        if (!word.isEmpty() && args.size() < MAX_ARGS) {
-          args.add(word);
-        }
-        argCount++;
-      }
-      elementDone(ts);
-      return true;
-    }
-
-    private void elementDone(long ts) {
+    void elementDone(long ts) {
       while (depth > 0) {
         if (--stack[depth - 1] > 0) {
           return;
@@ -295,11 +291,86 @@ public final class RedisDecoder extends PairingDecoder {
 
     private void messageDone(long ts) {
       inMessage = false;
-      if (isRequest) {
-        request(ts);
-      } else {
-        response(ts);
+      done(ts);
+    }
+
+    @Override
+    public void gap(int len, long ts) {
+      if (state == State.BULK && len <= remaining - 2) {
+        loss = true;
+        wantBulk = false;
+        remaining -= len;
+        bytes += len;
+        return;
       }
+      if (state != State.RESYNC) {
+        boundaryLost(ts);
+      }
+    }
+
+    private void boundaryLost(long ts) {
+      lost(ts);
+      inMessage = false;
+      depth = 0;
+      wantBulk = false;
+      state = State.RESYNC;
+    }
+  }
+
+  /** The client's direction: commands (arrays of bulk strings, or inline lines). */
+  private final class Commands extends Resp {
+    @Override
+    boolean isStart(byte[] b, int p, int end) {
+      return looksLikeCommand(b, p, end - p);
+    }
+
+    @Override
+    Boolean ownLine(byte type, byte[] b, int p, int ce, long ts) {
+      if (ce == p) { // a stray empty line between inline commands
+        inMessage = false;
+        return true;
+      }
+      if (type != '*') {
+        firstType = type;
+        return inlineCommand(b, p, ce, ts);
+      }
+      return null;
+    }
+
+    @Override
+    boolean keepsBulk(byte type) {
+      return depth == 1 && args.size() < MAX_ARGS;
+    }
+
+    @Override
+    void bulk(String text) {
+      args.add(text);
+    }
+
+    @Override
+    void done(long ts) {
+      request(ts);
+    }
+
+    @Override
+    void lost(long ts) {
+      Request placeholder = new Request(inMessage ? start : ts); // stands in for the lost command
+      placeholder.note(Pairer.LOSS_IN_REQUEST);
+      pairer.request(placeholder);
+    }
+
+    private boolean inlineCommand(byte[] b, int p, int ce, long ts) {
+      if (!Ascii.isPrintable(b, p, ce - p)) {
+        return false;
+      }
+      for (String word : Ascii.utf8(b, p, ce - p).trim().split("\\s+")) {
+        if (!word.isEmpty() && args.size() < MAX_ARGS) {
+          args.add(word);
+        }
+        argCount++;
+      }
+      elementDone(ts);
+      return true;
     }
 
     private void request(long ts) {
@@ -349,6 +420,44 @@ public final class RedisDecoder extends PairingDecoder {
       }
       return sb.toString();
     }
+  }
+
+  /** The server's direction: replies of every type; pushes and pub/sub messages answer nothing. */
+  private final class Replies extends Resp {
+    @Override
+    boolean isStart(byte[] b, int p, int end) {
+      return looksLikeReply(b, p, end - p);
+    }
+
+    @Override
+    Boolean ownLine(byte type, byte[] b, int p, int ce, long ts) {
+      return null;
+    }
+
+    @Override
+    boolean keepsBulk(byte type) {
+      return type == '!' && depth == 0
+          || depth == 1 && args.isEmpty() && (firstType == '*' || firstType == '>');
+    }
+
+    @Override
+    void bulk(String text) {
+      if (firstType == '!') {
+        errorText = text;
+      } else {
+        args.add(text);
+      }
+    }
+
+    @Override
+    void done(long ts) {
+      response(ts);
+    }
+
+    @Override
+    void lost(long ts) {
+      pairer.responseLost(ts); // the oldest command's reply is reported as lost
+    }
 
     private void response(long ts) {
       String first = args.isEmpty() ? "" : args.get(0).toLowerCase(Locale.ROOT);
@@ -377,62 +486,6 @@ public final class RedisDecoder extends PairingDecoder {
       if (head != null && head.kind == 1) {
         switchTo(ProtocolSwitch.MONITOR);
       }
-    }
-
-    @Override
-    public void gap(int len, long ts) {
-      if (state == State.BULK && len <= remaining - 2) {
-        loss = true;
-        wantBulk = false;
-        remaining -= len;
-        bytes += len;
-        return;
-      }
-      if (state != State.RESYNC) {
-        boundaryLost(ts);
-      }
-    }
-
-    private void boundaryLost(long ts) {
-      if (isRequest) {
-        Request placeholder = new Request(inMessage ? start : ts);
-        placeholder.note(Pairer.LOSS_IN_REQUEST);
-        pairer.request(placeholder);
-      } else {
-        pairer.responseLost(ts);
-      }
-      inMessage = false;
-      depth = 0;
-      wantBulk = false;
-      state = State.RESYNC;
-    }
-
-    /** A line start where a message plausibly begins (a command array, or a reply line). */
-    private int findStart(byte[] b, int p, int end) {
-      for (int i = p; i < end; i++) {
-        if (i > p && b[i - 1] != '\n') {
-          continue;
-        }
-        int nl = Ascii.lineEnd(b, i, end);
-        if (nl < 0) {
-          return -1;
-        }
-        boolean match = isRequest ? looksLikeCommand(b, i, end - i) : looksLikeReply(b, i, end - i);
-        if (match) {
-          return i;
-        }
-        i = nl;
-      }
-      return -1;
-    }
-
-    private int lastNewline(byte[] b, int p, int end) {
-      for (int i = end - 1; i >= p; i--) {
-        if (b[i] == '\n') {
-          return i;
-        }
-      }
-      return -1;
     }
   }
 }
