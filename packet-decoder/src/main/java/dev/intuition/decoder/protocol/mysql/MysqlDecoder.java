@@ -55,8 +55,8 @@ public final class MysqlDecoder extends PairingDecoder {
   private enum Step { FIRST, COLUMNS, COLUMNS_EOF, ROWS, PREPARE_PARAMS, PREPARE_PARAMS_EOF,
     PREPARE_COLUMNS, PREPARE_COLUMNS_EOF }
 
-  private final Side client = new Side(true);
-  private final Side server = new Side(false);
+  private final ClientPackets client = new ClientPackets();
+  private final ServerPackets server = new ServerPackets();
   private final Map<Long, String> statements = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Long, String> eldest) {
@@ -157,39 +157,39 @@ public final class MysqlDecoder extends PairingDecoder {
     return p + 4 > end || le24(b, p) < (1 << 24);
   }
 
-  /** One direction's packet framing. */
-  private final class Side implements Direction {
-    private final boolean isClient;
-    private boolean resync;
-    private boolean joined;
+  /**
+   * What both directions share: the packet framing (a 3-byte length and a sequence number before
+   * each payload, payloads over the limit read in part and the rest skipped), gaps, and finding a
+   * packet boundary again after one was lost or when the capture joined mid-stream. What a packet
+   * means is the direction's: {@link ClientPackets}, {@link ServerPackets}.
+   */
+  private abstract class Packets implements Direction {
+    boolean resync = midStream;
+    boolean joined = midStream;
+    /** Whether bytes were lost since the last message was reported (it carries a note). */
+    boolean loss;
     private long skip;
-    private boolean loss;
 
-    Side(boolean isClient) {
-      this.isClient = isClient;
-      this.resync = midStream;
-      this.joined = midStream;
-    }
+    /** Joined mid-stream: whether the first bytes start a greeting, a login, a command or a reply. */
+    abstract void joinedAt(byte[] b, int p, int end);
 
-    /** Joined mid-stream: the first bytes may start a greeting, a login, a command or a response. */
-    private void firstBytes(byte[] b, int p, int end) {
-      joined = false;
-      if (isClient) {
-        if (looksLikeWholeCommand(b, p, end)) {
-          resync = false;
-        } else if (end - p >= 36 && b[p + 3] == 1 && le24(b, p) + 4 == end - p) {
-          phase = Phase.HANDSHAKE; // a HandshakeResponse: the capture began with the login
-          resync = false;
-        }
-      } else if (looksLikeGreeting(b, p, end - p)) {
-        phase = Phase.HANDSHAKE;
-        resync = false;
-        client.resync = false;
-        client.joined = false;
-      } else if (looksLikeResponse(b, p, end - p)) {
-        resync = false;
-      }
-    }
+    /** How much of a payload is read (the rest is skipped). */
+    abstract int readLimit();
+
+    /** One packet: {@code want} of its {@code payload} bytes at {@code b[p..]}. */
+    abstract void packet(byte[] b, int p, int want, int payload, int seq, long ts);
+
+    /** Whether a packet of this direction plausibly starts at {@code b[i..end)}. */
+    abstract boolean isBoundary(byte[] b, int i, int end);
+
+    /** While looking for a boundary: from where the bytes are kept for the next segment. */
+    abstract int keepFrom(int p, int end);
+
+    /** Bytes inside a packet were not captured. */
+    void lostInPacket() {}
+
+    /** A packet boundary was lost: keep the FIFO in step. */
+    abstract void lostBoundary(long ts);
 
     @Override
     public int data(byte[] b, int off, int len, long ts) {
@@ -203,14 +203,14 @@ public final class MysqlDecoder extends PairingDecoder {
           continue;
         }
         if (resync && joined) {
-          firstBytes(b, p, end);
+          joined = false;
+          joinedAt(b, p, end);
           continue;
         }
         if (resync) {
           int s = resyncPoint(b, p, end);
           if (s < 0) {
-            int keep = isClient || commandsSinceServerGap > 0 ? Math.max(p, end - 8) : end;
-            return keep - off;
+            return keepFrom(p, end) - off;
           }
           p = s;
           resync = false;
@@ -221,18 +221,11 @@ public final class MysqlDecoder extends PairingDecoder {
         }
         int payload = le24(b, p);
         int seq = b[p + 3] & 0xFF;
-        int want = Math.min(payload, isClient ? maxContent : RESPONSE_PEEK);
+        int want = Math.min(payload, readLimit());
         if (end - p - 4 < want) {
           return p - off;
         }
-        if (payload > maxContent && isClient) {
-          ctx.stats().increment(Counter.OVERSIZED_MESSAGES);
-        }
-        if (isClient) {
-          clientPacket(b, p + 4, want, payload, seq, ts);
-        } else {
-          serverPacket(b, p + 4, want, payload, seq, ts);
-        }
+        packet(b, p + 4, want, payload, seq, ts);
         p += 4 + want;
         skip = payload - want;
       }
@@ -244,9 +237,7 @@ public final class MysqlDecoder extends PairingDecoder {
       loss = true;
       if (skip >= len) {
         skip -= len;
-        if (!isClient && response != null) {
-          response.note(Pairer.LOSS_IN_RESPONSE);
-        }
+        lostInPacket();
         return;
       }
       skip = 0;
@@ -254,26 +245,112 @@ public final class MysqlDecoder extends PairingDecoder {
         return;
       }
       resync = true;
-      if (isClient) {
-        Request placeholder = new Request(ts);
-        placeholder.kind = COM_QUERY;
-        placeholder.note(Pairer.LOSS_IN_REQUEST);
-        pairer.request(placeholder);
-      } else {
-        resetResponse();
-        commandsSinceServerGap = 0;
-        pairer.responseLost(ts);
-      }
+      lostBoundary(ts);
     }
 
     private int resyncPoint(byte[] b, int p, int end) {
       for (int i = p; i + 5 <= end; i++) {
-        if (isClient ? looksLikeWholeCommand(b, i, end)
-            : commandsSinceServerGap > 0 && looksLikeResponse(b, i, end - i)) {
+        if (isBoundary(b, i, end)) {
           return i;
         }
       }
       return -1;
+    }
+  }
+
+  /** The client's direction: the login, then commands, each handed to the pairer. */
+  private final class ClientPackets extends Packets {
+    @Override
+    void joinedAt(byte[] b, int p, int end) {
+      if (looksLikeWholeCommand(b, p, end)) {
+        resync = false;
+      } else if (end - p >= 36 && b[p + 3] == 1 && le24(b, p) + 4 == end - p) {
+        phase = Phase.HANDSHAKE; // a HandshakeResponse: the capture began with the login
+        resync = false;
+      }
+    }
+
+    @Override
+    int readLimit() {
+      return maxContent;
+    }
+
+    @Override
+    void packet(byte[] b, int p, int want, int payload, int seq, long ts) {
+      if (payload > maxContent) {
+        ctx.stats().increment(Counter.OVERSIZED_MESSAGES);
+      }
+      clientPacket(b, p, want, payload, seq, ts);
+    }
+
+    @Override
+    boolean isBoundary(byte[] b, int i, int end) {
+      return looksLikeWholeCommand(b, i, end);
+    }
+
+    @Override
+    int keepFrom(int p, int end) {
+      return Math.max(p, end - 8);
+    }
+
+    @Override
+    void lostBoundary(long ts) {
+      Request placeholder = new Request(ts); // stands in for the lost command
+      placeholder.kind = COM_QUERY;
+      placeholder.note(Pairer.LOSS_IN_REQUEST);
+      pairer.request(placeholder);
+    }
+  }
+
+  /**
+   * The server's direction: the greeting, then responses (OK, ERR, result sets), of which only the
+   * first bytes of each packet are read.
+   */
+  private final class ServerPackets extends Packets {
+    @Override
+    void joinedAt(byte[] b, int p, int end) {
+      if (looksLikeGreeting(b, p, end - p)) {
+        phase = Phase.HANDSHAKE;
+        resync = false;
+        client.resync = false;
+        client.joined = false;
+      } else if (looksLikeResponse(b, p, end - p)) {
+        resync = false;
+      }
+    }
+
+    @Override
+    int readLimit() {
+      return RESPONSE_PEEK;
+    }
+
+    @Override
+    void packet(byte[] b, int p, int want, int payload, int seq, long ts) {
+      serverPacket(b, p, want, payload, seq, ts);
+    }
+
+    @Override
+    boolean isBoundary(byte[] b, int i, int end) {
+      return commandsSinceServerGap > 0 && looksLikeResponse(b, i, end - i);
+    }
+
+    @Override
+    int keepFrom(int p, int end) {
+      return commandsSinceServerGap > 0 ? Math.max(p, end - 8) : end;
+    }
+
+    @Override
+    void lostInPacket() {
+      if (response != null) {
+        response.note(Pairer.LOSS_IN_RESPONSE);
+      }
+    }
+
+    @Override
+    void lostBoundary(long ts) {
+      resetResponse();
+      commandsSinceServerGap = 0;
+      pairer.responseLost(ts); // the oldest command's response is reported as lost
     }
   }
 
