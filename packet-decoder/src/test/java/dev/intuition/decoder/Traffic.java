@@ -20,7 +20,12 @@ final class Traffic {
         frames::add);
   }
 
+  /**
+   * Decodes the frames as captured, and checks with {@link SplitHarness} that each conversation
+   * decodes the same at the decoder level however its bytes are cut.
+   */
   Captures.Decoded decode() {
+    SplitHarness.check(frames);
     return decode(DecoderSettings.defaults(), UnaryOperator.identity());
   }
 
