@@ -7,6 +7,7 @@ import dev.intuition.decoder.pairing.Pairer;
 import dev.intuition.decoder.pairing.Request;
 import dev.intuition.decoder.pairing.Response;
 import dev.intuition.decoder.protocol.Ascii;
+import dev.intuition.decoder.protocol.FramedDirection;
 import dev.intuition.decoder.protocol.PairingDecoder;
 import dev.intuition.decoder.protocol.SqlText;
 import java.util.LinkedHashMap;
@@ -163,15 +164,10 @@ public final class MysqlDecoder extends PairingDecoder {
    * packet boundary again after one was lost or when the capture joined mid-stream. What a packet
    * means is the direction's: {@link ClientPackets}, {@link ServerPackets}.
    */
-  private abstract class Packets implements Direction {
-    boolean resync = midStream;
-    boolean joined = midStream;
-    /** Whether bytes were lost since the last message was reported (it carries a note). */
-    boolean loss;
-    private long skip;
-
-    /** Joined mid-stream: whether the first bytes start a greeting, a login, a command or a reply. */
-    abstract void joinedAt(byte[] b, int p, int end);
+  private abstract class Packets extends FramedDirection {
+    Packets() {
+      super(MysqlDecoder.this, midStream);
+    }
 
     /** How much of a payload is read (the rest is skipped). */
     abstract int readLimit();
@@ -182,73 +178,24 @@ public final class MysqlDecoder extends PairingDecoder {
     /** Whether a packet of this direction plausibly starts at {@code b[i..end)}. */
     abstract boolean isBoundary(byte[] b, int i, int end);
 
-    /** While looking for a boundary: from where the bytes are kept for the next segment. */
-    abstract int keepFrom(int p, int end);
-
-    /** Bytes inside a packet were not captured. */
-    void lostInPacket() {}
-
-    /** A packet boundary was lost: keep the FIFO in step. */
-    abstract void lostBoundary(long ts);
-
     @Override
-    public int data(byte[] b, int off, int len, long ts) {
-      int p = off;
-      int end = off + len;
-      while (p < end && !switched()) {
-        if (skip > 0) {
-          int k = (int) Math.min(skip, end - p);
-          p += k;
-          skip -= k;
-          continue;
-        }
-        if (resync && joined) {
-          joined = false;
-          joinedAt(b, p, end);
-          continue;
-        }
-        if (resync) {
-          int s = resyncPoint(b, p, end);
-          if (s < 0) {
-            return keepFrom(p, end) - off;
-          }
-          p = s;
-          resync = false;
-          continue;
-        }
-        if (end - p < 4) {
-          return p - off;
-        }
-        int payload = le24(b, p);
-        int seq = b[p + 3] & 0xFF;
-        int want = Math.min(payload, readLimit());
-        if (end - p - 4 < want) {
-          return p - off;
-        }
-        packet(b, p + 4, want, payload, seq, ts);
-        p += 4 + want;
-        skip = payload - want;
+    protected int frame(byte[] b, int p, int end, long ts) {
+      if (end - p < 4) {
+        return 0;
       }
-      return switched() ? len : p - off;
+      int payload = le24(b, p);
+      int seq = b[p + 3] & 0xFF;
+      int want = Math.min(payload, readLimit());
+      if (end - p - 4 < want) {
+        return 0;
+      }
+      packet(b, p + 4, want, payload, seq, ts);
+      skip(payload - want);
+      return 4 + want;
     }
 
     @Override
-    public void gap(int len, long ts) {
-      loss = true;
-      if (skip >= len) {
-        skip -= len;
-        lostInPacket();
-        return;
-      }
-      skip = 0;
-      if (resync) {
-        return;
-      }
-      resync = true;
-      lostBoundary(ts);
-    }
-
-    private int resyncPoint(byte[] b, int p, int end) {
+    protected int resyncPoint(byte[] b, int p, int end) {
       for (int i = p; i + 5 <= end; i++) {
         if (isBoundary(b, i, end)) {
           return i;
@@ -261,7 +208,7 @@ public final class MysqlDecoder extends PairingDecoder {
   /** The client's direction: the login, then commands, each handed to the pairer. */
   private final class ClientPackets extends Packets {
     @Override
-    void joinedAt(byte[] b, int p, int end) {
+    protected void joinedAt(byte[] b, int p, int end) {
       if (looksLikeWholeCommand(b, p, end)) {
         resync = false;
       } else if (end - p >= 36 && b[p + 3] == 1 && le24(b, p) + 4 == end - p) {
@@ -289,12 +236,12 @@ public final class MysqlDecoder extends PairingDecoder {
     }
 
     @Override
-    int keepFrom(int p, int end) {
+    protected int keepFrom(int p, int end) {
       return Math.max(p, end - 8);
     }
 
     @Override
-    void lostBoundary(long ts) {
+    protected void lostBoundary(long ts) {
       Request placeholder = new Request(ts); // stands in for the lost command
       placeholder.kind = COM_QUERY;
       placeholder.note(Pairer.LOSS_IN_REQUEST);
@@ -308,12 +255,11 @@ public final class MysqlDecoder extends PairingDecoder {
    */
   private final class ServerPackets extends Packets {
     @Override
-    void joinedAt(byte[] b, int p, int end) {
+    protected void joinedAt(byte[] b, int p, int end) {
       if (looksLikeGreeting(b, p, end - p)) {
         phase = Phase.HANDSHAKE;
         resync = false;
-        client.resync = false;
-        client.joined = false;
+        client.startsHere();
       } else if (looksLikeResponse(b, p, end - p)) {
         resync = false;
       }
@@ -335,19 +281,19 @@ public final class MysqlDecoder extends PairingDecoder {
     }
 
     @Override
-    int keepFrom(int p, int end) {
+    protected int keepFrom(int p, int end) {
       return commandsSinceServerGap > 0 ? Math.max(p, end - 8) : end;
     }
 
     @Override
-    void lostInPacket() {
+    protected void lostInMessage() {
       if (response != null) {
         response.note(Pairer.LOSS_IN_RESPONSE);
       }
     }
 
     @Override
-    void lostBoundary(long ts) {
+    protected void lostBoundary(long ts) {
       resetResponse();
       commandsSinceServerGap = 0;
       pairer.responseLost(ts); // the oldest command's response is reported as lost
@@ -429,9 +375,8 @@ public final class MysqlDecoder extends PairingDecoder {
         r.query = r.method;
       }
     }
-    if (client.loss) {
+    if (client.takeLoss()) {
       r.note(Pairer.LOSS_IN_REQUEST);
-      client.loss = false;
     }
     pairer.request(r);
   }
@@ -613,9 +558,8 @@ public final class MysqlDecoder extends PairingDecoder {
           r.rows = affected;
         }
       }
-      if (server.loss) {
+      if (server.takeLoss()) {
         r.note(Pairer.LOSS_IN_RESPONSE);
-        server.loss = false;
       }
       pairer.response(r);
     }

@@ -7,6 +7,7 @@ import dev.intuition.decoder.pairing.Pairer;
 import dev.intuition.decoder.pairing.Request;
 import dev.intuition.decoder.pairing.Response;
 import dev.intuition.decoder.protocol.Ascii;
+import dev.intuition.decoder.protocol.FramedDirection;
 import dev.intuition.decoder.protocol.PairingDecoder;
 import dev.intuition.decoder.protocol.SqlText;
 import java.util.LinkedHashMap;
@@ -99,12 +100,10 @@ public final class PostgresqlDecoder extends PairingDecoder {
   }
 
   /** Reads typed messages; the subclasses say what each one means. */
-  private abstract class Framing implements Direction {
-    boolean resync = midStream;
-    /** Joined mid-stream and no byte seen yet: the first bytes may well start a message. */
-    boolean joined = midStream;
-    long skip;
-    boolean loss;
+  private abstract class Framing extends FramedDirection {
+    Framing() {
+      super(PostgresqlDecoder.this, midStream);
+    }
 
     abstract boolean knownType(byte type);
 
@@ -116,8 +115,6 @@ public final class PostgresqlDecoder extends PairingDecoder {
 
     /** Reads an untyped message: its length, 0 when incomplete, -1 when it is a typed one. */
     abstract int untyped(byte[] b, int p, int end, long ts);
-
-    abstract int resyncPoint(byte[] b, int p, int end);
 
     /** Whether {@code b[p, end)} starts with whole, well-formed messages (checked up to three). */
     boolean cleanStart(byte[] b, int p, int end) {
@@ -133,95 +130,53 @@ public final class PostgresqlDecoder extends PairingDecoder {
       return seen > 0 && (seen == 3 || p >= end);
     }
 
-    abstract void boundaryLost(long ts);
-
     boolean untypedExpected() {
       return false;
     }
 
     @Override
-    public int data(byte[] b, int off, int len, long ts) {
-      int p = off;
-      int end = off + len;
-      while (p < end && !switched()) {
-        if (skip > 0) {
-          int k = (int) Math.min(skip, end - p);
-          p += k;
-          skip -= k;
-          continue;
-        }
-        if (resync && joined) {
-          joined = false;
-          resync = !cleanStart(b, p, end);
-          continue;
-        }
-        if (resync) {
-          int s = resyncPoint(b, p, end);
-          if (s < 0) {
-            return Math.max(p, end - 8) - off; // a header may straddle segments
-          }
-          p = s;
-          resync = false;
-          continue;
-        }
-        if (untypedExpected()) {
-          int n = untyped(b, p, end, ts);
-          if (n == 0) {
-            return p - off;
-          }
-          if (n > 0) {
-            p += n;
-            continue;
-          } // n < 0: not an untyped message after all, read it as a typed one
-        }
-        if (end - p < 5) {
-          return p - off;
-        }
-        byte type = b[p];
-        int length = be32(b, p + 1);
-        if (!knownType(type) || length < 4 || length > MAX_LENGTH) {
-          decodeError(String.format(java.util.Locale.ROOT, "a message of type 0x%02x and length"
-              + " %d (expected a known type and 4 to %d bytes)", type & 0xff, length,
-              MAX_LENGTH));
-          boundaryLost(ts);
-          resync = true;
-          p++;
-          continue;
-        }
-        int full = 1 + length;
-        if (wantsContent(type)) {
-          int want = Math.min(full, 5 + maxContent);
-          if (end - p < want) {
-            return p - off;
-          }
-          if (full > want) {
-            ctx.stats().increment(Counter.OVERSIZED_MESSAGES);
-          }
-          message(type, b, p + 5, want - 5, full, ts);
-          p += want;
-          skip = full - want;
-        } else {
-          message(type, b, p + 5, 0, full, ts);
-          int k = Math.min(full, end - p);
-          p += k;
-          skip = full - k;
-        }
-      }
-      return switched() ? len : p - off;
+    protected void joinedAt(byte[] b, int p, int end) {
+      resync = !cleanStart(b, p, end);
     }
 
     @Override
-    public void gap(int len, long ts) {
-      loss = true;
-      if (skip >= len) {
-        skip -= len; // inside a body whose length is known: nothing else is lost
-        return;
+    protected int frame(byte[] b, int p, int end, long ts) {
+      if (untypedExpected()) {
+        int n = untyped(b, p, end, ts);
+        if (n >= 0) {
+          return n; // 0: incomplete; -1: not an untyped message after all, read as a typed one
+        }
       }
-      skip = 0;
-      if (!resync) {
-        boundaryLost(ts);
+      if (end - p < 5) {
+        return 0;
+      }
+      byte type = b[p];
+      int length = be32(b, p + 1);
+      if (!knownType(type) || length < 4 || length > MAX_LENGTH) {
+        decodeError(String.format(java.util.Locale.ROOT, "a message of type 0x%02x and length"
+            + " %d (expected a known type and 4 to %d bytes)", type & 0xff, length,
+            MAX_LENGTH));
+        lostBoundary(ts);
         resync = true;
+        return 1;
       }
+      int full = 1 + length;
+      if (wantsContent(type)) {
+        int want = Math.min(full, 5 + maxContent);
+        if (end - p < want) {
+          return 0;
+        }
+        if (full > want) {
+          ctx.stats().increment(Counter.OVERSIZED_MESSAGES);
+        }
+        message(type, b, p + 5, want - 5, full, ts);
+        skip(full - want);
+        return want;
+      }
+      message(type, b, p + 5, 0, full, ts);
+      int k = Math.min(full, end - p);
+      skip(full - k);
+      return k;
     }
   }
 
@@ -375,7 +330,7 @@ public final class PostgresqlDecoder extends PairingDecoder {
     }
 
     @Override
-    void boundaryLost(long ts) {
+    protected void lostBoundary(long ts) {
       if (batch == null) {
         batch = new Request(ts);
       }
@@ -383,7 +338,7 @@ public final class PostgresqlDecoder extends PairingDecoder {
     }
 
     @Override
-    int resyncPoint(byte[] b, int p, int end) {
+    protected int resyncPoint(byte[] b, int p, int end) {
       for (int i = p; i + 5 <= end; i++) {
         byte t = b[i];
         if (t != 'Q' && t != 'P' && t != 'B' && t != 'S' && t != 'E' && t != 'D') {
@@ -527,7 +482,7 @@ public final class PostgresqlDecoder extends PairingDecoder {
     }
 
     @Override
-    void boundaryLost(long ts) {
+    protected void lostBoundary(long ts) {
       response = null;
       rowsFromTags = -1;
       dataRows = 0;
@@ -535,7 +490,7 @@ public final class PostgresqlDecoder extends PairingDecoder {
     }
 
     @Override
-    int resyncPoint(byte[] b, int p, int end) {
+    protected int resyncPoint(byte[] b, int p, int end) {
       for (int i = p; i + 6 <= end; i++) {
         if (b[i] == 'Z' && be32(b, i + 1) == 5
             && (b[i + 5] == 'I' || b[i + 5] == 'T' || b[i + 5] == 'E')) {
