@@ -44,8 +44,6 @@ final class ServerProcess implements ServerCommand.Runner {
         secrets.put("INTUITION_TOKEN", p.substring("--intuition.token=".length()));
       } else if (p.startsWith("--intuition.viewer.token=")) {
         secrets.put("INTUITION_VIEWER_TOKEN", p.substring("--intuition.viewer.token=".length()));
-      } else if (p.startsWith("--server.port=")) {
-        args.add("--port=" + p.substring("--server.port=".length())); // the server jar's option
       } else {
         args.add(p);
       }

@@ -22,8 +22,8 @@ import picocli.CommandLine.Unmatched;
         "Starts the topology server: agents send to POST /api/v1/ingest, the graph is at"
         + " GET /api/v1/graph and the UI at /.", ""},
     footer = {"", "Any setting of the README's Configuration table can be given as --name=value,"
-        + " for example --intuition.graph.live-window=30m. The server's JVM flags:"
-        + " INTUITION_SERVER_JAVA_OPTS (default -Xmx1g) and JAVA_OPTS."})
+        + " for example --intuition.graph.live-window=30m (--server.port=N is --port N). The"
+        + " server's JVM flags: INTUITION_SERVER_JAVA_OPTS (default -Xmx1g) and JAVA_OPTS."})
 public final class ServerCommand implements Callable<Integer> {
   /** Runs the server with Spring properties as {@code --name=value} arguments. */
   @FunctionalInterface
@@ -73,24 +73,32 @@ public final class ServerCommand implements Callable<Integer> {
 
   /** The Spring properties this command line means. */
   public List<String> properties() {
+    int listen = port;
+    List<String> rest = new ArrayList<>();
     for (String s : settings) {
       if (!s.matches("--[a-zA-Z][\\w.\\-\\[\\]]*=.*")) {
         throw new ParameterException(spec.commandLine(), s.startsWith("-")
             ? "unknown option '" + s + "' (settings are --name=value)"
             : "unexpected argument '" + s + "'");
       }
-      if (s.startsWith("--server.port=")) {
-        throw new ParameterException(spec.commandLine(), "give the port as --port N");
+      if (s.startsWith("--server.port=")) { // Spring's own name for --port
+        try {
+          listen = new Cli.Port().convert(s.substring("--server.port=".length()));
+        } catch (RuntimeException e) {
+          throw new ParameterException(spec.commandLine(), "--server.port " + e.getMessage());
+        }
+      } else {
+        rest.add(s);
       }
     }
-    List<String> properties = new ArrayList<>(List.of("--server.port=" + port));
+    List<String> properties = new ArrayList<>(List.of("--server.port=" + listen));
     if (token != null) {
       properties.add("--intuition.token=" + token);
     }
     if (viewerToken != null) {
       properties.add("--intuition.viewer.token=" + viewerToken);
     }
-    properties.addAll(settings);
+    properties.addAll(rest);
     return properties;
   }
 }

@@ -44,12 +44,15 @@ class ServerCommandTest {
         run(Map.of("SERVER_PORT", "9100", "INTUITION_VIEWER_TOKEN", "v"), "--port=9200")
             .properties(), "the command line wins");
     assertEquals(List.of("--server.port=8080"), run(Map.of()).properties());
+    assertEquals(List.of("--server.port=9300", "--intuition.x=1"),
+        run(Map.of(), "--server.port=9300", "--intuition.x=1").properties(),
+        "Spring's --server.port is the port");
   }
 
   @Test
   void badCommandLinesAreOneLineWithStatus2() {
     for (String[] args : new String[][] {{"--port", "x"}, {"--port", "70000"}, {"--bogus"},
-        {"stray"}, {"--server.port=1"}, {"--token"}}) {
+        {"stray"}, {"--server.port=http"}, {"--token"}}) {
       Run r = run(Map.of(), args);
       assertEquals(Cli.EXIT_USAGE, r.status(), String.join(" ", args));
       assertTrue(r.properties().isEmpty(), "the server is not started");
