@@ -10,8 +10,11 @@ import java.util.Locale;
 public enum Outcome {
   OK, WARNING, ERROR;
 
+  /** Computed once: the name is written with every transaction. */
+  private final String wireName = name().toLowerCase(Locale.ROOT);
+
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return wireName;
   }
 
   public static Outcome fromWireName(String name) {

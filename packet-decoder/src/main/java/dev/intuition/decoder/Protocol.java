@@ -9,9 +9,12 @@ import java.util.Locale;
 public enum Protocol {
   HTTP, REDIS, POSTGRESQL, MYSQL, TLS;
 
+  /** Computed once: the name is written with every transaction. */
+  private final String wireName = name().toLowerCase(Locale.ROOT);
+
   /** The name used in JSON and on the command line: {@code http}, {@code redis}, ... */
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return wireName;
   }
 
   public static Protocol fromWireName(String name) {
