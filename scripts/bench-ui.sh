@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The UI at scale: starts the server (memory store) on a free port, feeds it synthetic traffic between
-# 300 services over 1000 edges, and measures frames per second and WebSocket-update-to-paint time in
-# headless Chromium (web-ui/e2e/bench.mjs). Usage: scripts/bench-ui.sh [SECONDS]   (default 20)
+# SERVICES services over EDGES edges, and measures frames per second and WebSocket-update-to-paint
+# time in headless Chromium (web-ui/e2e/bench.mjs).
+# Usage: scripts/bench-ui.sh [SECONDS] [SERVICES] [EDGES]   (default 20 s, 300 services, 1000 edges)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 . scripts/lib/java.sh
 seconds=${1:-20}
+services=${2:-300}
+edges=${3:-1000}
 port=18096
 token=bench-$RANDOM$RANDOM
 jar=topology-server/target/intuition-server-exec.jar
@@ -19,4 +22,4 @@ for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$port/actuator/health" >/dev/null && break
   sleep 0.5
 done
-(cd web-ui && node e2e/bench.mjs "http://127.0.0.1:$port/" "$token" "$seconds")
+(cd web-ui && node e2e/bench.mjs "http://127.0.0.1:$port/" "$token" "$seconds" "$services" "$edges")

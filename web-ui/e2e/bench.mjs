@@ -2,18 +2,19 @@
 // stacks) over 1000 edges, opened in headless Chromium (software rendering, no GPU). Reports frames
 // per second while the graph animates and streams, and the time from each WebSocket update's arrival
 // to the end of the frame that painted it.
-// Usage: node e2e/bench.mjs SERVER_URL TOKEN [SECONDS]
+// Usage: node e2e/bench.mjs SERVER_URL TOKEN [SECONDS] [SERVICES] [EDGES]   (default 20 s, 300, 1000)
 import { gzipSync } from 'node:zlib';
 import { launch } from './browser.mjs';
 
-const [server, token, secondsArg = '20'] = process.argv.slice(2);
-if (!server || !token) {
-  console.error('usage: node e2e/bench.mjs SERVER_URL TOKEN [SECONDS]');
+const [server, token, secondsArg = '20', servicesArg = '300', edgesArg = '1000'] = process.argv.slice(2);
+const seconds = Number(secondsArg);
+const SERVICES = Number(servicesArg);
+const EDGES = Number(edgesArg);
+if (!server || !token || !(seconds > 0) || !(SERVICES >= 20) || !(EDGES >= 10)
+    || EDGES > SERVICES * (SERVICES - 1)) {
+  console.error('usage: node e2e/bench.mjs SERVER_URL TOKEN [SECONDS] [SERVICES >= 20] [EDGES >= 10]');
   process.exit(2);
 }
-const seconds = Number(secondsArg);
-const SERVICES = 300;
-const EDGES = 1000;
 
 // A fixed random graph: 10 front services called from INTERNET, the rest called by others.
 let seed = 7;

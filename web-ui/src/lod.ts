@@ -2,7 +2,10 @@
 // between the same two drawn nodes merge (protocols listed), and the view can keep only the busiest
 // edges, only the failing ones, or highlight the services matching a search.
 
+import { edgeId } from './ids';
 import { Calls, Graph, GraphEdge, NodeKind, Notice } from './types';
+
+export { edgeId };
 
 export type Health = 'normal' | 'warning' | 'danger';
 
@@ -83,9 +86,6 @@ export function sumCalls(a: Calls, b: Calls): Calls {
   };
 }
 
-export function edgeId(source: string, target: string): string {
-  return `${source}>${target}`;
-}
 
 export function display(graph: Graph, options: LodOptions): DisplayGraph {
   const groupOf = new Map<string, string | null>();

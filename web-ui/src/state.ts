@@ -1,6 +1,8 @@
 // The view's state, and its round trip through the URL so that a link shared during an incident opens
 // the same view: the selected node or edge, the filters, the window and the moment shown.
 
+import { edgeId, parseEdgeId } from './ids';
+
 export type Selection =
   | { kind: 'node'; id: string }
   | { kind: 'edge'; source: string; target: string }
@@ -45,7 +47,7 @@ export function windows(): readonly number[] {
 export function toQuery(s: ViewState): string {
   const q = new URLSearchParams();
   if (s.selection?.kind === 'node') q.set('node', s.selection.id);
-  if (s.selection?.kind === 'edge') q.set('edge', `${s.selection.source}>${s.selection.target}`);
+  if (s.selection?.kind === 'edge') q.set('edge', edgeId(s.selection.source, s.selection.target));
   if (s.at) q.set('at', s.at);
   if (s.paused && !s.at) q.set('paused', '1');
   if (s.window !== DEFAULT_STATE.window) q.set('window', `${s.window}s`);
@@ -65,11 +67,9 @@ export function fromQuery(query: string): ViewState {
   const node = q.get('node');
   const edge = q.get('edge');
   if (node) s.selection = { kind: 'node', id: node };
-  else if (edge && edge.includes('>')) {
-    const i = edge.indexOf('>');
-    const source = edge.slice(0, i);
-    const target = edge.slice(i + 1);
-    if (source && target) s.selection = { kind: 'edge', source, target };
+  else if (edge) {
+    const ends = parseEdgeId(edge);
+    if (ends) s.selection = { kind: 'edge', ...ends };
   }
   const at = q.get('at');
   if (at && !Number.isNaN(Date.parse(at))) s.at = new Date(Date.parse(at)).toISOString();
