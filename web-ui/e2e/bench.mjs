@@ -79,6 +79,7 @@ await page.waitForTimeout(3000); // the dots fill the edges
 const result = await page.evaluate(async (seconds) => {
   const a = window.__intuition;
   a.paints.length = 0;
+  for (const k of Object.keys(a.timings)) a.timings[k].length = 0;
   const frames = [];
   const started = performance.now();
   await new Promise((resolve) => {
@@ -97,6 +98,10 @@ const result = await page.evaluate(async (seconds) => {
     frameP50: pct(gaps, 50), frameP95: pct(gaps, 95), frameMax: gaps[gaps.length - 1],
     updates: paints.length, paintP50: pct(paints, 50), paintP95: pct(paints, 95), paintMax: paints[paints.length - 1],
     nodes: a.view.nodes.length, edges: a.view.edges.length, dots: a.renderer.dotCount(),
+    parts: Object.fromEntries(Object.entries(a.timings).map(([k, v]) => {
+      const xs = [...v].sort((x, y) => x - y);
+      return [k, { p50: pct(xs, 50), p95: pct(xs, 95) }];
+    })),
   };
 }, seconds);
 await page.screenshot({ path: 'target/bench-ui.png' });
@@ -106,6 +111,7 @@ const f = (x) => (x == null ? '-' : x.toFixed(1));
 console.log(`UI benchmark: ${result.nodes} services, ${result.edges} edges, ${result.dots} dots in flight, ${seconds} s in headless Chromium (software rendering)`);
 console.log(`  frames/s            ${f(result.fps)}   (frame time p50 ${f(result.frameP50)} ms, p95 ${f(result.frameP95)} ms, max ${f(result.frameMax)} ms)`);
 console.log(`  update -> painted   p50 ${f(result.paintP50)} ms, p95 ${f(result.paintP95)} ms, max ${f(result.paintMax)} ms over ${result.updates} WebSocket updates`);
+console.log(`  of which            ${Object.entries(result.parts).map(([k, v]) => `${k} p50 ${f(v.p50)} / p95 ${f(v.p95)} ms`).join(', ')}`);
 if (errors.length) {
   console.error(`page errors: ${errors.join(' | ')}`);
   process.exit(1);

@@ -63,7 +63,7 @@ export class GraphStream {
   private closed = false;
 
   constructor(
-    private readonly onGraph: (g: Graph, type: 'snapshot' | 'update', receivedAt: number) => void,
+    private readonly onGraph: (g: Graph, type: 'snapshot' | 'update', receivedAt: number, parseMs: number) => void,
     private readonly onStatus: (s: StreamStatus) => void,
   ) {}
 
@@ -92,7 +92,8 @@ export class GraphStream {
       const receivedAt = performance.now();
       try {
         const message = JSON.parse(event.data as string);
-        if (message && message.graph) this.onGraph(message.graph as Graph, message.type === 'snapshot' ? 'snapshot' : 'update', receivedAt);
+        const parseMs = performance.now() - receivedAt;
+        if (message && message.graph) this.onGraph(message.graph as Graph, message.type === 'snapshot' ? 'snapshot' : 'update', receivedAt, parseMs);
       } catch (e) {
         console.warn('intuition: unreadable stream message', e);
       }

@@ -31,6 +31,11 @@ export class App implements PanelHost, ToolbarHost, InputHost {
   updates = 0;
   /** Milliseconds from each update's arrival to the end of the frame that painted it (the last 600). */
   readonly paints: number[] = [];
+  /**
+   * Where an update's time goes, in milliseconds (the last 600 of each): parsing the stream's JSON,
+   * rebuilding what is drawn (level of detail, layout, scene), and redrawing the cached layers.
+   */
+  readonly timings = { parse: [] as number[], rebuild: [] as number[], layers: [] as number[] };
   readonly renderer: Renderer;
   readonly layout = new StableLayout();
   readonly stream: GraphStream;
@@ -54,11 +59,12 @@ export class App implements PanelHost, ToolbarHost, InputHost {
     this.store.subscribe((before, after) => this.onStateChange(before, after));
     this.timebar = new TimeBar(this.store, () => this.togglePause());
     this.renderer = new Renderer(byId<HTMLCanvasElement>('graph'));
-    this.stream = new GraphStream((g, _type, at) => this.onLiveGraph(g, at), (s) => this.banner.stream(s));
-    this.renderer.onPaint = (ms) => {
-      this.paints.push(ms);
-      if (this.paints.length > 600) this.paints.shift();
-    };
+    this.stream = new GraphStream((g, _type, at, parseMs) => {
+      record(this.timings.parse, parseMs);
+      this.onLiveGraph(g, at);
+    }, (s) => this.banner.stream(s));
+    this.renderer.onPaint = (ms) => record(this.paints, ms);
+    this.renderer.onLayers = (ms) => record(this.timings.layers, ms);
     this.tour = new Tour(byId('tour'), (id) => this.spotlight(id));
   }
 
@@ -109,6 +115,7 @@ export class App implements PanelHost, ToolbarHost, InputHost {
 
   /** Recomputes what is drawn from the graph and the view options. */
   rebuild(receivedAt = performance.now()): void {
+    const started = performance.now();
     this.view = display(this.graph, {
       collapsed: new Set(this.state.collapsed),
       topN: this.state.topN,
@@ -135,6 +142,7 @@ export class App implements PanelHost, ToolbarHost, InputHost {
       this.renderer.fit();
     }
     this.input.tooltip.refresh(); // fresh numbers
+    record(this.timings.rebuild, performance.now() - started);
   }
 
   private islands(nodes: DisplayNode[]): Island[] {
@@ -352,4 +360,10 @@ export class App implements PanelHost, ToolbarHost, InputHost {
     }
     return null;
   }
+}
+
+/** Keeps the last 600 values. */
+function record(values: number[], value: number): void {
+  values.push(value);
+  if (values.length > 600) values.shift();
 }

@@ -38,6 +38,8 @@ export class Renderer {
   /** Milliseconds from the arrival of the last update to the end of the frame that showed it. */
   lastUpdateToPaint: number | null = null;
   onPaint: ((updateToPaintMs: number) => void) | null = null;
+  /** Told how long each redraw of the cached layers took (milliseconds). */
+  onLayers: ((ms: number) => void) | null = null;
 
   constructor(private readonly canvas: HTMLCanvasElement) {
     const ctx = canvas.getContext('2d', { alpha: false });
@@ -200,6 +202,7 @@ export class Renderer {
     const key = `${this.sceneVersion}|${this.canvas.width}x${this.canvas.height}|${camera.key()}|`
       + `${JSON.stringify(scene.hover)}|${JSON.stringify(scene.selection)}`;
     if (key !== this.layersKey) {
+      const started = performance.now();
       this.layersKey = key;
       const under = this.layer(0);
       under.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
@@ -213,6 +216,7 @@ export class Renderer {
       over.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
       this.painter.drawNodes(over, scene, sx, sy, focus);
       this.painter.drawLabels(over, scene, sx, sy, focus);
+      this.onLayers?.(performance.now() - started);
     }
     const ctx = this.ctx;
     ctx.setTransform(1, 0, 0, 1, 0, 0);

@@ -135,10 +135,11 @@ public record DecoderSettings(
 
   /** Whether a query-string or form field name is one whose value must never leave the decoder. */
   public boolean isSensitiveField(String name) {
-    String lower = name.toLowerCase(Locale.ROOT);
-    for (String s : sensitiveFields) {
-      if (lower.contains(s)) {
-        return true;
+    for (String s : sensitiveFields) { // lower case already: compared ignoring case, no copy made
+      for (int at = 0; at + s.length() <= name.length(); at++) {
+        if (name.regionMatches(true, at, s, 0, s.length())) {
+          return true;
+        }
       }
     }
     return false;

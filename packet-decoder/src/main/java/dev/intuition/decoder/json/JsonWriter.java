@@ -29,6 +29,10 @@ public final class JsonWriter implements AutoCloseable {
   private final OutputStream out;
   private byte[] buf;
   private int pos;
+  /** "yyyy-MM-ddTHH:mm:ss" of {@link #prefixSecond}, the last second written. */
+  private static final int PREFIX = 19;
+  private final byte[] prefix = new byte[PREFIX];
+  private long prefixSecond = Long.MIN_VALUE;
   /** Per open object or array: whether a member or element was written (a comma is due). */
   private final boolean[] started = new boolean[MAX_DEPTH];
   private int depth;
@@ -297,27 +301,37 @@ public final class JsonWriter implements AutoCloseable {
   }
 
   private void instant(Instant i) {
-    LocalDateTime t = LocalDateTime.ofEpochSecond(i.getEpochSecond(), 0, ZoneOffset.UTC);
-    int year = t.getYear();
-    if (year < 0 || year > 9999) {
-      put((byte) '"');
-      ascii(TransactionJson.instant(i));
-      put((byte) '"');
-      return;
+    long second = i.getEpochSecond();
+    if (second != prefixSecond) { // calls come in time order: most share the last one's second
+      LocalDateTime t = LocalDateTime.ofEpochSecond(second, 0, ZoneOffset.UTC);
+      int year = t.getYear();
+      if (year < 0 || year > 9999) {
+        put((byte) '"');
+        ascii(TransactionJson.instant(i));
+        put((byte) '"');
+        return;
+      }
+      ensure(29); // may flush: the place to format in is taken after it
+      int at = pos;
+      digits(year, 4);
+      buf[pos++] = '-';
+      digits(t.getMonthValue(), 2);
+      buf[pos++] = '-';
+      digits(t.getDayOfMonth(), 2);
+      buf[pos++] = 'T';
+      digits(t.getHour(), 2);
+      buf[pos++] = ':';
+      digits(t.getMinute(), 2);
+      buf[pos++] = ':';
+      digits(t.getSecond(), 2);
+      System.arraycopy(buf, at, prefix, 0, PREFIX);
+      pos = at;
+      prefixSecond = second;
     }
     ensure(29);
     buf[pos++] = '"';
-    digits(year, 4);
-    buf[pos++] = '-';
-    digits(t.getMonthValue(), 2);
-    buf[pos++] = '-';
-    digits(t.getDayOfMonth(), 2);
-    buf[pos++] = 'T';
-    digits(t.getHour(), 2);
-    buf[pos++] = ':';
-    digits(t.getMinute(), 2);
-    buf[pos++] = ':';
-    digits(t.getSecond(), 2);
+    System.arraycopy(prefix, 0, buf, pos, PREFIX);
+    pos += PREFIX;
     buf[pos++] = '.';
     digits(i.getNano() / 1000, 6);
     buf[pos++] = 'Z';

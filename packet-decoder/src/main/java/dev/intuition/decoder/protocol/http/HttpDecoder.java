@@ -24,6 +24,14 @@ public final class HttpDecoder extends PairingDecoder {
   /** Longest request or status line accepted while looking for a message boundary. */
   private static final int MAX_LINE = 8 * 1024;
   private static final int MAX_FORM_BYTES = 4 * 1024;
+  /** The status codes 100 to 999 as text, made once. */
+  private static final String[] STATUS = new String[900];
+
+  static {
+    for (int i = 0; i < STATUS.length; i++) {
+      STATUS[i] = Integer.toString(100 + i);
+    }
+  }
   private static final String[] KNOWN_METHODS = {
       "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "TRACE", "CONNECT", "PROPFIND",
       "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "PURGE", "REPORT", "SEARCH"};
@@ -510,7 +518,7 @@ public final class HttpDecoder extends PairingDecoder {
         return true;
       }
       Response r = new Response(interimStart >= 0 ? interimStart : ts);
-      r.status = Integer.toString((int) code);
+      r.status = STATUS[(int) code - 100];
       r.outcome = code >= 500 ? Outcome.ERROR : code >= 400 ? Outcome.WARNING : Outcome.OK;
       r.endMicros = ts;
       response = r;
