@@ -27,6 +27,9 @@ const HEALTH_COLOUR: Record<Health, string> = {
   normal: COLOURS.normal, warning: COLOURS.warning, danger: COLOURS.danger,
 };
 
+/** From this zoom on, labels carry a second line (rate, errors, p99). */
+export const DETAIL_SCALE = 0.7;
+
 /** The screen radius of a service never drops below this. */
 const MIN_RADIUS_PX = 4;
 
@@ -59,6 +62,65 @@ export class Painter {
 
   constructor(private readonly camera: Camera) {}
 
+  /**
+   * What the layer under the dots shows (islands, edges with their colour and emphasis), as a
+   * string: equal strings draw the same pixels for the same camera and focus.
+   */
+  static underSignature(s: Scene): string {
+    const parts: string[] = [];
+    for (const island of s.islands) {
+      parts.push(island.label);
+      for (const m of island.members) {
+        const p = s.positions.get(m);
+        if (p) parts.push(`${m}@${p.x},${p.y}`);
+      }
+    }
+    parts.push('|');
+    for (const g of s.geometry) {
+      parts.push(`${g.edge.id}:${g.edge.health}:${emphasised(s, g.edge) ? 1 : 0}:${g.ax},${g.ay},${g.bx},${g.by}`);
+    }
+    return parts.join(';');
+  }
+
+  /**
+   * What the services over the dots show (their shapes, rings with shares to the percent, badges),
+   * as a string.
+   */
+  static nodesSignature(s: Scene): string {
+    const parts: string[] = [];
+    for (const n of s.graph.nodes) {
+      const p = s.positions.get(n.id);
+      if (!p) continue;
+      const c = n.served;
+      const total = c.ok + c.warning + c.error;
+      const share = (v: number) => (total ? Math.round((100 * v) / total) : -1);
+      parts.push(`${n.id}@${p.x},${p.y}:${n.kind}:${n.emphasised ? 1 : 0}${n.match ? 1 : 0}:`
+        + `${share(c.warning)},${share(c.error)}:`
+        + `${n.notices.length ? Math.max(...n.notices.map((k) => k.severity)) : -1}`);
+    }
+    for (const g of s.geometry) {
+      if (g.edge.notices.length) parts.push(`${g.edge.id}!${Math.max(...g.edge.notices.map((k) => k.severity))}`);
+    }
+    return parts.join(';');
+  }
+
+  /**
+   * What the labels show: names where they are, and the second line (rate, errors, p99) only at
+   * {@code detail} zoom. Rates order which of two overlapping labels is drawn, but do not by
+   * themselves redraw the labels: the names stay put while the numbers move.
+   */
+  static labelsSignature(s: Scene, detail: boolean): string {
+    const parts: string[] = [];
+    for (const n of s.graph.nodes) {
+      const p = s.positions.get(n.id);
+      if (!p) continue;
+      parts.push(`${n.id}@${p.x},${p.y}:${n.label}:${n.kind}:${n.members.length}:${n.replicas}:`
+        + `${n.emphasised ? 1 : 0}${n.match ? 1 : 0}:${n.health}`
+        + (detail && n.served.rate > 0 ? `:${labelLine(n)}` : ''));
+    }
+    return parts.join(';');
+  }
+
   radiusPx(n: DisplayNode): number {
     return Math.max(MIN_RADIUS_PX, worldRadius(n) * this.camera.scale);
   }
@@ -82,7 +144,9 @@ export class Painter {
         if (!any) continue;
         ctx.strokeStyle = HEALTH_COLOUR[h];
         ctx.globalAlpha = strong ? (focus ? 0.85 : 0.4) : 0.1;
-        ctx.lineWidth = strong && focus ? 2 : 1.2;
+        // 1 px or less is drawn as a hairline, many times faster to rasterise than 1.2 px (it looks
+        // the same at these alphas); only the few focused edges are thicker.
+        ctx.lineWidth = strong && focus ? 2 : 1;
         ctx.stroke();
       }
     }
@@ -190,7 +254,7 @@ export class Painter {
   }
 
   drawLabels(ctx: CanvasRenderingContext2D, s: Scene, sx: Project, sy: Project, focus: { nodes: Set<string> } | null): void {
-    const detail = this.camera.scale >= 0.7;
+    const detail = this.camera.scale >= DETAIL_SCALE;
     const importance = (n: DisplayNode) => (focus?.nodes.has(n.id) ? 1e12 : 0) + (n.match ? 1e11 : 0)
       + (n.kind === 'internet' ? 1e10 : 0) + (n.health !== 'normal' ? 1e9 : 0) + n.served.rate;
     const order = [...s.graph.nodes].sort((a, b) => importance(b) - importance(a));
@@ -224,8 +288,7 @@ export class Painter {
       ctx.fillStyle = COLOURS.label;
       ctx.fillText(name, x, y);
       if (lines === 2) {
-        const total = n.served.ok + n.served.warning + n.served.error;
-        const text = `${formatRate(n.served.rate)} · ${formatPercent(total ? n.served.error / total : 0)} err · p99 ${formatMicros(n.served.p99Micros)}`;
+        const text = labelLine(n);
         ctx.font = '11px system-ui, sans-serif';
         ctx.fillStyle = n.health === 'normal' ? COLOURS.muted : HEALTH_COLOUR[n.health];
         ctx.fillText(text, x, y + 15);
@@ -233,6 +296,12 @@ export class Painter {
     }
     ctx.globalAlpha = 1;
   }
+}
+
+/** A service's second label line: rate, errors, p99. */
+function labelLine(n: DisplayNode): string {
+  const total = n.served.ok + n.served.warning + n.served.error;
+  return `${formatRate(n.served.rate)} · ${formatPercent(total ? n.served.error / total : 0)} err · p99 ${formatMicros(n.served.p99Micros)}`;
 }
 
 function emphasised(s: Scene, e: DisplayEdge): boolean {

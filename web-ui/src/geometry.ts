@@ -54,6 +54,22 @@ export function curve(e: DisplayEdge, a: Point, b: Point): EdgeGeometry {
   };
 }
 
+/**
+ * Dots in flight the picture aims at, at most: past it, every edge's dot rate is scaled down by the
+ * same factor (the proportions between edges stay), so that a frame's cost stays bounded on large
+ * systems (drawing tens of thousands of dots each frame halves the frame rate without a GPU).
+ */
+export const DOT_BUDGET = 6000;
+
+/** Scales the edges' dot rates so that the dots expected in flight stay within {@link DOT_BUDGET}. */
+export function fitDotBudget(geometry: EdgeGeometry[]): void {
+  let expected = 0;
+  for (const g of geometry) expected += g.dotsPerSecond / step(g.length); // rate x travel time
+  if (expected <= DOT_BUDGET) return;
+  const k = DOT_BUDGET / expected;
+  for (const g of geometry) g.dotsPerSecond *= k;
+}
+
 /** The share of an edge a dot travels per second. */
 export function step(length: number): number {
   return Math.max(DOT_SPEED / Math.max(1, length), 1 / MAX_TRAVEL);

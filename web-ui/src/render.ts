@@ -6,8 +6,8 @@
 
 import { Camera } from './camera';
 import { Dots } from './dots';
-import { COLOURS, Focus, Island, Painter, Scene } from './draw';
-import { curve, EdgeGeometry, point } from './geometry';
+import { COLOURS, DETAIL_SCALE, Focus, Island, Painter, Scene } from './draw';
+import { curve, EdgeGeometry, fitDotBudget, point } from './geometry';
 import { Hit, hitTest, hitToSelection } from './hittest';
 import { edgeId } from './ids';
 import { Point } from './layout';
@@ -32,8 +32,14 @@ export class Renderer {
   private last = 0;
   private frames: number[] = [];
   private readonly layers: CanvasRenderingContext2D[] = [];
-  private layersKey = '';
-  private sceneVersion = 0;
+  /** What each cached layer was last drawn from; a layer is redrawn only when its key changes. */
+  private underKey = '';
+  private nodesKey = '';
+  private labelsKey = '';
+  /** The scene's signatures (see Painter), made once per scene. */
+  private underSignature = '';
+  private nodesSignature = '';
+  private labelsSignatures: [string, string] = ['', ''];
   private sceneAt: number | null = null;
   /** Milliseconds from the arrival of the last update to the end of the frame that showed it. */
   lastUpdateToPaint: number | null = null;
@@ -89,12 +95,15 @@ export class Renderer {
       }
       geometry.push(g);
     }
+    fitDotBudget(geometry);
     this.dots.remap(remap, geometry);
     this.scene = {
       ...this.scene, graph, positions, islands, geometry,
       nodeById: new Map(graph.nodes.map((n) => [n.id, n])),
     };
-    this.sceneVersion++;
+    this.underSignature = Painter.underSignature(this.scene);
+    this.nodesSignature = Painter.nodesSignature(this.scene);
+    this.labelsSignatures = [Painter.labelsSignature(this.scene, false), Painter.labelsSignature(this.scene, true)];
     this.sceneAt = Math.min(this.sceneAt ?? receivedAt, receivedAt);
   }
 
@@ -199,23 +208,43 @@ export class Renderer {
     const oy = camera.height / 2 - camera.y * s;
     const sx = (x: number) => x * s + ox;
     const sy = (y: number) => y * s + oy;
-    const key = `${this.sceneVersion}|${this.canvas.width}x${this.canvas.height}|${camera.key()}|`
-      + `${JSON.stringify(scene.hover)}|${JSON.stringify(scene.selection)}`;
-    if (key !== this.layersKey) {
+    // Each cached layer is redrawn only when what it shows changed: an update that only moves the
+    // numbers leaves the edges alone, and the services too unless a ring changed; the labels (text
+    // is slow to draw) have a cache of their own, copied into the layer over the dots.
+    const view = `${this.canvas.width}x${this.canvas.height}|${camera.key()}|`
+      + `${JSON.stringify(scene.hover)}|${JSON.stringify(scene.selection)}|`;
+    const underKey = view + this.underSignature;
+    const nodesKey = view + this.nodesSignature;
+    const labelsKey = view + this.labelsSignatures[camera.scale >= DETAIL_SCALE ? 1 : 0];
+    if (underKey !== this.underKey || nodesKey !== this.nodesKey || labelsKey !== this.labelsKey) {
       const started = performance.now();
-      this.layersKey = key;
-      const under = this.layer(0);
-      under.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
-      under.fillStyle = COLOURS.background;
-      under.fillRect(0, 0, camera.width, camera.height);
-      this.painter.drawIslands(under, scene, sx, sy);
-      this.painter.drawEdges(under, scene, sx, sy, focus);
-      const over = this.layer(1);
-      over.setTransform(1, 0, 0, 1, 0, 0);
-      over.clearRect(0, 0, this.canvas.width, this.canvas.height);
-      over.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
-      this.painter.drawNodes(over, scene, sx, sy, focus);
-      this.painter.drawLabels(over, scene, sx, sy, focus);
+      if (underKey !== this.underKey) {
+        this.underKey = underKey;
+        const under = this.layer(0);
+        under.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+        under.fillStyle = COLOURS.background;
+        under.fillRect(0, 0, camera.width, camera.height);
+        this.painter.drawIslands(under, scene, sx, sy);
+        this.painter.drawEdges(under, scene, sx, sy, focus);
+      }
+      if (labelsKey !== this.labelsKey) {
+        const labels = this.layer(2);
+        labels.setTransform(1, 0, 0, 1, 0, 0);
+        labels.clearRect(0, 0, this.canvas.width, this.canvas.height);
+        labels.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+        this.painter.drawLabels(labels, scene, sx, sy, focus);
+      }
+      if (nodesKey !== this.nodesKey || labelsKey !== this.labelsKey) {
+        this.nodesKey = nodesKey;
+        this.labelsKey = labelsKey;
+        const over = this.layer(1);
+        over.setTransform(1, 0, 0, 1, 0, 0);
+        over.clearRect(0, 0, this.canvas.width, this.canvas.height);
+        over.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+        this.painter.drawNodes(over, scene, sx, sy, focus);
+        over.setTransform(1, 0, 0, 1, 0, 0);
+        over.drawImage(this.layers[2].canvas, 0, 0);
+      }
       this.onLayers?.(performance.now() - started);
     }
     const ctx = this.ctx;
@@ -231,7 +260,7 @@ export class Renderer {
     let layer = this.layers[i];
     if (!layer) {
       const canvas = document.createElement('canvas');
-      const ctx = canvas.getContext('2d', { alpha: i === 1 });
+      const ctx = canvas.getContext('2d', { alpha: i > 0 }); // 0: under the dots, opaque
       if (!ctx) throw new Error('this browser cannot draw on a canvas');
       layer = ctx;
       this.layers[i] = ctx;
