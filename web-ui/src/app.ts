@@ -72,6 +72,10 @@ export class App implements PanelHost, ToolbarHost, InputHost {
     this.loadPins();
     this.renderer.resize();
     window.addEventListener('resize', () => this.renderer.resize());
+    this.renderer.insets = () => ({
+      left: byId('notices').hidden ? 0 : byId('notices').getBoundingClientRect().width + 16,
+      right: byId('panel').hidden ? 0 : byId('panel').getBoundingClientRect().width,
+    });
     this.toolbar.bind();
     this.input.bind();
     this.timebar.bind();
@@ -133,10 +137,6 @@ export class App implements PanelHost, ToolbarHost, InputHost {
     this.notices.render(this.graph.notices);
     this.showEmpty();
     this.updateStats();
-    this.renderer.insets = {
-      left: byId('notices').hidden ? 0 : byId('notices').getBoundingClientRect().width + 16,
-      right: byId('panel').hidden ? 0 : byId('panel').getBoundingClientRect().width,
-    };
     if (this.view.nodes.length > 0 && (this.fittedNodes === 0 || (!this.moved && this.view.nodes.length !== this.fittedNodes))) {
       this.fittedNodes = this.view.nodes.length;
       this.renderer.fit();

@@ -11,8 +11,11 @@ export class Camera {
   /** The canvas's size in CSS pixels. */
   width = 0;
   height = 0;
-  /** Screen pixels covered by overlays (the notices on the left, the panel on the right) that fit avoids. */
-  insets = { left: 0, right: 0 };
+  /**
+   * Screen pixels covered by overlays (the notices on the left, the panel on the right) that fit
+   * avoids; asked only when fitting, so that no update forces the page's layout to be computed.
+   */
+  insets: () => { left: number; right: number } = () => ({ left: 0, right: 0 });
 
   toScreen(p: Point): Point {
     return {
@@ -37,10 +40,11 @@ export class Camera {
     const maxX = Math.max(...xs) + 90;
     const minY = Math.min(...ys) - 70;
     const maxY = Math.max(...ys) + 70;
-    const free = Math.max(200, this.width - this.insets.left - this.insets.right);
+    const insets = this.insets();
+    const free = Math.max(200, this.width - insets.left - insets.right);
     this.scale = clamp(Math.min(free / (maxX - minX), this.height / (maxY - minY)), 0.04, 1.6);
     // The middle of the free part of the screen is where the picture's middle goes.
-    this.x = (minX + maxX) / 2 - (this.insets.left - this.insets.right) / 2 / this.scale;
+    this.x = (minX + maxX) / 2 - (insets.left - insets.right) / 2 / this.scale;
     this.y = (minY + maxY) / 2;
   }
 

@@ -8,6 +8,8 @@ import { Notice } from './types';
 
 export class NoticeList {
   private open = false;
+  /** What is shown now: the DOM is left alone while it stays the same. */
+  private shown = '';
 
   constructor(private readonly select: (selection: Selection) => void,
     private readonly drawnAs: (service: string) => string) {}
@@ -16,6 +18,9 @@ export class NoticeList {
     const host = byId('notices');
     const notices = [...all].sort((a, b) => b.severity - a.severity || b.raisedAt.localeCompare(a.raisedAt))
       .slice(0, this.open ? 12 : 3);
+    const shown = `${all.length}|${this.open}|${notices.map((n) => `${n.severity}:${n.title}:${ago(n.raisedAt)}`).join('|')}`;
+    if (shown === this.shown) return;
+    this.shown = shown;
     if (notices.length === 0) {
       host.replaceChildren();
       host.hidden = true;

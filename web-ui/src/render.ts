@@ -70,7 +70,7 @@ export class Renderer {
   }
 
   /** Screen pixels covered by overlays (the notices on the left, the panel on the right) that fit avoids. */
-  set insets(insets: { left: number; right: number }) {
+  set insets(insets: () => { left: number; right: number }) {
     this.camera.insets = insets;
   }
 
