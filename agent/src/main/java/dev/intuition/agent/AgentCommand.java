@@ -152,7 +152,6 @@ final class AgentCommand implements Callable<Integer> {
     CaptureSettings capture = new CaptureSettings(snaplen, bufferSize, filter.toString(), false,
         decoder, null);
     String node = this.node != null ? this.node : hostname();
-    int queue = queueSize;
 
     Agent[] agent = new Agent[1];
     Shipper shipper = null;
@@ -165,7 +164,7 @@ final class AgentCommand implements Callable<Integer> {
       };
     } else {
       Shipper[] self = new Shipper[1];
-      shipper = new Shipper(new Shipper.Settings(server, token, queue, 2000,
+      shipper = new Shipper(new Shipper.Settings(server, token, queueSize, 2000,
           java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5)),
           new AgentIdentity(machineId(node), node, VERSION), () -> metadata(agent[0], self[0]));
       self[0] = shipper;

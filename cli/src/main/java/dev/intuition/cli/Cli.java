@@ -87,23 +87,19 @@ public final class Cli {
   private static void showEnvironment(CommandLine cl) {
     CommandSpec spec = cl.getCommandSpec();
     List<OptionSpec> options = new ArrayList<>(spec.options());
-    if (options.stream().noneMatch(o -> env(o) != null)) {
-      cl.getSubcommands().values().forEach(Cli::showEnvironment);
-      return;
-    }
-    options.forEach(spec::remove); // added back in their order, so the help keeps it
-    for (OptionSpec o : options) {
-      Env env = env(o);
-      if (env == null) {
-        spec.addOption(o);
-        continue;
+    if (options.stream().anyMatch(o -> env(o) != null)) {
+      options.forEach(spec::remove); // added back in their order, so the help keeps it
+      for (OptionSpec o : options) {
+        Env env = env(o);
+        if (env == null) {
+          spec.addOption(o);
+          continue;
+        }
+        String[] description = o.description().length == 0 ? new String[] {""}
+            : o.description().clone();
+        description[description.length - 1] += " [" + env.value() + "]";
+        spec.addOption(o.toBuilder().description(description).build());
       }
-      String[] description = o.description().clone();
-      if (description.length == 0) {
-        description = new String[] {""};
-      }
-      description[description.length - 1] += " [" + env.value() + "]";
-      spec.addOption(o.toBuilder().description(description).build());
     }
     cl.getSubcommands().values().forEach(Cli::showEnvironment);
   }

@@ -106,10 +106,17 @@ public final class RedisDecoder extends PairingDecoder {
     abstract boolean isStart(byte[] b, int p, int end);
 
     /**
-     * A top-level line of type {@code type} that is not RESP framing but a message of its own (an
-     * inline command); null when the line is read as RESP.
+     * Whether the top-level line {@code b[p, ce)} is not RESP framing but a message of its own (an
+     * inline command, or an empty line between them), read by {@link #ownLine}.
      */
-    abstract Boolean ownLine(byte type, byte[] b, int p, int ce, long ts);
+    boolean isOwnLine(byte[] b, int p, int ce) {
+      return false;
+    }
+
+    /** Reads a line {@link #isOwnLine} claimed: false if it is not valid. */
+    boolean ownLine(byte[] b, int p, int ce, long ts) {
+      throw new IllegalStateException("no line of its own in this direction");
+    }
 
     /** Whether the bulk string of type {@code type} now starting is kept (its first bytes). */
     abstract boolean keepsBulk(byte type);
@@ -206,17 +213,14 @@ public final class RedisDecoder extends PairingDecoder {
 
     /** One RESP line b[p, ce): false if it is not valid RESP. */
     private boolean line(byte[] b, int p, int ce, long ts) {
-      byte type = ce == p ? 0 : b[p];
       boolean top = depth == 0;
-      if (top) {
-        Boolean own = ownLine(type, b, p, ce, ts);
-        if (own != null) {
-          return own;
-        }
+      if (top && isOwnLine(b, p, ce)) {
+        return ownLine(b, p, ce, ts);
       }
       if (ce == p) {
         return false;
       }
+      byte type = b[p];
       if (top) {
         firstType = type;
       }
@@ -325,16 +329,18 @@ public final class RedisDecoder extends PairingDecoder {
     }
 
     @Override
-    Boolean ownLine(byte type, byte[] b, int p, int ce, long ts) {
-      if (ce == p) { // a stray empty line between inline commands
+    boolean isOwnLine(byte[] b, int p, int ce) {
+      return ce == p || b[p] != '*'; // inline commands, and stray empty lines between them
+    }
+
+    @Override
+    boolean ownLine(byte[] b, int p, int ce, long ts) {
+      if (ce == p) {
         inMessage = false;
         return true;
       }
-      if (type != '*') {
-        firstType = type;
-        return inlineCommand(b, p, ce, ts);
-      }
-      return null;
+      firstType = b[p];
+      return inlineCommand(b, p, ce, ts);
     }
 
     @Override
@@ -427,11 +433,6 @@ public final class RedisDecoder extends PairingDecoder {
     @Override
     boolean isStart(byte[] b, int p, int end) {
       return looksLikeReply(b, p, end - p);
-    }
-
-    @Override
-    Boolean ownLine(byte type, byte[] b, int p, int ce, long ts) {
-      return null;
     }
 
     @Override
