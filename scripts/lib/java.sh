@@ -1,8 +1,17 @@
 # Sourced by ./intuition and ./mvnw: exports JAVA_HOME pointing at a JDK >= 21.
 # Order: $JAVA_HOME if new enough, then the newest JDK under /usr/lib/jvm, then `java` on the PATH.
+# The JDK's `release` file names its version (JAVA_VERSION="25.0.3"); reading it costs nothing, where
+# asking the JVM costs a start (about 0.1 s on every ./intuition). A JDK without it is asked.
 java_major() {
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 \
-    | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
+  local v=""
+  if [ -f "$1/release" ]; then
+    v=$(sed -n 's/^JAVA_VERSION="\(1\.\)\{0,1\}\([0-9]*\).*/\2/p' "$1/release" | head -n 1)
+  fi
+  if [ -z "$v" ]; then
+    v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 \
+      | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1)
+  fi
+  echo "$v"
 }
 
 find_jdk() {

@@ -8,8 +8,6 @@ import dev.intuition.decoder.DecoderStats.Counter;
 import dev.intuition.decoder.Protocol;
 import dev.intuition.decoder.Transaction;
 import dev.intuition.decoder.TransactionListener;
-import dev.intuition.decoder.json.JsonWriter;
-import dev.intuition.decoder.json.TransactionJson;
 import dev.intuition.decoder.pcap.CaptureReader;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -80,18 +78,20 @@ final class DecodeCommand implements Callable<Integer> {
 
   private int decode(DecoderSettings settings, List<Path> files, boolean quiet) {
     OutputStream stdout = new NonClosing(out);
-    JsonWriter json = new JsonWriter(stdout, 1 << 20);
+    JsonLines json = new JsonLines(stdout, 1 << 20);
     Map<Counter, Long> totals = new EnumMap<>(Counter.class);
     Map<Protocol, Integer> encrypted = new HashMap<>();
     int failures = 0;
     String firstDecodeError = null;
     long started = System.nanoTime();
     for (Path file : files) {
+      if (json.failed()) {
+        break; // stdout closed (e.g. piped into head): finish() below says so
+      }
       TransactionListener listener = new TransactionListener() {
         @Override
         public void transaction(Transaction t) {
-          TransactionJson.write(t, json);
-          json.newline();
+          json.add(t);
         }
 
         @Override
@@ -127,12 +127,10 @@ final class DecodeCommand implements Callable<Integer> {
       } catch (IOException e) {
         err.println("intuition decode: " + e.getMessage());
         failures++;
-      } catch (java.io.UncheckedIOException e) {
-        return 1; // stdout closed (e.g. piped into head): stop quietly
       }
     }
     try {
-      json.flush();
+      json.finish();
     } catch (java.io.UncheckedIOException e) {
       return 1;
     }

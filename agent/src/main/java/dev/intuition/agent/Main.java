@@ -1,11 +1,12 @@
 package dev.intuition.agent;
 
 import dev.intuition.cli.Cli;
-import dev.intuition.cli.Cli;
 import dev.intuition.cli.ServerCommand;
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,24 +32,53 @@ public final class Main {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
-    return commandLine(out, err, env).execute(args);
+    // Building a picocli command costs reflection, which runs interpreted at start-up (about 0.3 s
+    // for the whole tree): a run of one command builds only that command. Help, completion and
+    // anything unknown get the whole tree.
+    String only = args.length > 0 && !"completion".equals(args[0]) ? args[0] : null;
+    return commandLine(out, err, env, only).execute(args);
   }
 
   /** The command tree, as {@code completion} and the tests see it. */
   static CommandLine commandLine(PrintStream out, PrintStream err, Map<String, String> env) {
+    return commandLine(out, err, env, null);
+  }
+
+  /**
+   * The command tree; with {@code only} naming a subcommand, the root and that subcommand alone
+   * (any other name, or null, builds every subcommand).
+   */
+  static CommandLine commandLine(PrintStream out, PrintStream err, Map<String, String> env,
+      String only) {
+    Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+    commands.put("demo", () -> new DemoCommand(out, err, env));
+    commands.put("server", () -> new ServerCommand(new ServerProcess(env)));
+    commands.put("agent", () -> new AgentCommand(out, err));
+    commands.put("decode", () -> new DecodeCommand(out, err));
+    commands.put("record", () -> new RecordCommand(out, err));
+    commands.put("replay", () -> new ReplayCommand(out, err));
+    commands.put("completion", Main::completion);
     CommandLine cl = new CommandLine(new Intuition());
-    cl.addSubcommand(new DemoCommand(out, err, env));
-    cl.addSubcommand(new ServerCommand(new ServerProcess(env)));
-    cl.addSubcommand(new AgentCommand(out, err));
-    cl.addSubcommand(new DecodeCommand(out, err));
-    cl.addSubcommand(new RecordCommand(out, err));
-    cl.addSubcommand(new ReplayCommand(out, err));
+    boolean one = only != null && commands.containsKey(only);
+    commands.forEach((name, command) -> {
+      if (!one || name.equals(only)) {
+        Object c = command.get();
+        if (c instanceof CommandLine line) {
+          cl.addSubcommand(name, line);
+        } else {
+          cl.addSubcommand(c);
+        }
+      }
+    });
+    return Cli.commandLine(cl, out, err, env);
+  }
+
+  private static CommandLine completion() {
     CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
     completion.getCommandSpec().usageMessage().hidden(false).description(
         "Print a bash / zsh completion script: source <(./intuition completion).", "",
         "Or save it as /etc/bash_completion.d/intuition.");
-    cl.addSubcommand("completion", completion);
-    return Cli.commandLine(cl, out, err, env);
+    return completion;
   }
 
   @Command(name = "intuition", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
