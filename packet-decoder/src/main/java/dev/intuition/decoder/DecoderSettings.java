@@ -135,9 +135,14 @@ public record DecoderSettings(
 
   /** Whether a query-string or form field name is one whose value must never leave the decoder. */
   public boolean isSensitiveField(String name) {
+    return isSensitiveField(name, 0, name.length());
+  }
+
+  /** {@link #isSensitiveField(String)} of {@code text[from, to)}, without taking it out. */
+  public boolean isSensitiveField(String text, int from, int to) {
     for (String s : sensitiveFields) { // lower case already: compared ignoring case, no copy made
-      for (int at = 0; at + s.length() <= name.length(); at++) {
-        if (name.regionMatches(true, at, s, 0, s.length())) {
+      for (int at = from; at + s.length() <= to; at++) {
+        if (text.regionMatches(true, at, s, 0, s.length())) {
           return true;
         }
       }

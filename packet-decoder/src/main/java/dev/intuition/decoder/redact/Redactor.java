@@ -40,8 +40,8 @@ public final class Redactor {
     }
     int q = text.indexOf('?');
     int from = q >= 0 ? q + 1 : (text.indexOf('=') >= 0 ? 0 : -1);
-    if (from < 0) {
-      return text;
+    if (from < 0 || !hasSensitiveField(text, from)) {
+      return text; // the common case: nothing to mask, nothing copied
     }
     StringBuilder out = new StringBuilder(text.length());
     out.append(text, 0, from);
@@ -63,6 +63,32 @@ public final class Redactor {
       i = amp + 1;
     }
     return out.toString();
+  }
+
+  /** Whether a field of {@code text} from {@code from} on is sensitive (as {@link #formFields} reads it). */
+  private boolean hasSensitiveField(String text, int from) {
+    int i = from;
+    while (i < text.length()) {
+      int amp = text.indexOf('&', i);
+      int end = amp < 0 ? text.length() : amp;
+      int eq = text.indexOf('=', i);
+      if (eq > i && eq < end) {
+        boolean encoded = false;
+        for (int k = i; k < eq && !encoded; k++) {
+          char c = text.charAt(k);
+          encoded = c == '%' || c == '+';
+        }
+        if (encoded ? settings.isSensitiveField(urlDecodeLenient(text.substring(i, eq)))
+            : settings.isSensitiveField(text, i, eq)) {
+          return true;
+        }
+      }
+      if (amp < 0) {
+        break;
+      }
+      i = amp + 1;
+    }
+    return false;
   }
 
   /**
