@@ -33,9 +33,14 @@ export class App implements PanelHost, ToolbarHost, InputHost {
   readonly paints: number[] = [];
   /**
    * Where an update's time goes, in milliseconds (the last 600 of each): parsing the stream's JSON,
-   * rebuilding what is drawn (level of detail, layout, scene), and redrawing the cached layers.
+   * waiting for the next frame (an update is applied at the start of a frame, so that several in one
+   * frame cost one rebuild), rebuilding what is drawn (level of detail, layout, scene), that frame,
+   * and of it redrawing the cached layers (under the dots, labels, services).
    */
-  readonly timings = { parse: [] as number[], rebuild: [] as number[], layers: [] as number[] };
+  readonly timings = {
+    parse: [] as number[], rebuild: [] as number[], wait: [] as number[], frame: [] as number[],
+    layers: [] as number[], under: [] as number[], labels: [] as number[], nodes: [] as number[],
+  };
   readonly renderer: Renderer;
   readonly layout = new StableLayout();
   readonly stream: GraphStream;
@@ -53,6 +58,7 @@ export class App implements PanelHost, ToolbarHost, InputHost {
   private readonly notices = new NoticeList((s) => this.select(s), (service) => this.drawnAs(service));
   private readonly banner = new Banner();
   private timeRequest = 0;
+  private pendingGraph: { graph: Graph; receivedAt: number } | null = null;
 
   constructor(doc: Document) {
     this.store = new ViewStore(doc.location.search);
@@ -63,8 +69,16 @@ export class App implements PanelHost, ToolbarHost, InputHost {
       record(this.timings.parse, parseMs);
       this.onLiveGraph(g, at);
     }, (s) => this.banner.stream(s));
-    this.renderer.onPaint = (ms) => record(this.paints, ms);
-    this.renderer.onLayers = (ms) => record(this.timings.layers, ms);
+    this.renderer.onPaint = (ms, frame) => {
+      record(this.paints, ms);
+      record(this.timings.frame, frame);
+    };
+    this.renderer.onLayers = (ms, under, labels, nodes) => {
+      record(this.timings.layers, ms);
+      if (under) record(this.timings.under, under);
+      if (labels) record(this.timings.labels, labels);
+      if (nodes) record(this.timings.nodes, nodes);
+    };
     this.tour = new Tour(byId('tour'), (id) => this.spotlight(id));
   }
 
@@ -83,6 +97,13 @@ export class App implements PanelHost, ToolbarHost, InputHost {
     this.renderer.selection = this.state.selection;
     this.toolbar.sync();
     const loop = (now: number) => {
+      const next = this.pendingGraph;
+      if (next) {
+        this.pendingGraph = null;
+        const entered = performance.now();
+        record(this.timings.wait, entered - next.receivedAt);
+        this.setGraph(next.graph, next.receivedAt);
+      }
       this.renderer.frame(now);
       requestAnimationFrame(loop);
     };
@@ -103,7 +124,9 @@ export class App implements PanelHost, ToolbarHost, InputHost {
   private onLiveGraph(g: Graph, receivedAt: number): void {
     if (this.state.at || this.state.paused) return;
     if (this.state.window !== 60) return; // the stream carries the default window; others are polled
-    this.setGraph(g, receivedAt);
+    // Applied at the start of the next frame: two updates within one frame cost one rebuild.
+    const since = Math.min(receivedAt, this.pendingGraph?.receivedAt ?? receivedAt);
+    this.pendingGraph = { graph: g, receivedAt: since };
   }
 
   private setGraph(g: Graph, receivedAt = performance.now()): void {

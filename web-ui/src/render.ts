@@ -43,9 +43,10 @@ export class Renderer {
   private sceneAt: number | null = null;
   /** Milliseconds from the arrival of the last update to the end of the frame that showed it. */
   lastUpdateToPaint: number | null = null;
-  onPaint: ((updateToPaintMs: number) => void) | null = null;
-  /** Told how long each redraw of the cached layers took (milliseconds). */
-  onLayers: ((ms: number) => void) | null = null;
+  /** Told each update-to-paint time, and of it the painting frame's own, in milliseconds. */
+  onPaint: ((updateToPaintMs: number, frameMs: number) => void) | null = null;
+  /** Told how long each redraw of the cached layers took, and of it each layer's (milliseconds). */
+  onLayers: ((ms: number, underMs: number, labelsMs: number, nodesMs: number) => void) | null = null;
 
   constructor(private readonly canvas: HTMLCanvasElement) {
     const ctx = canvas.getContext('2d', { alpha: false });
@@ -163,6 +164,7 @@ export class Renderer {
 
   /** Advances the dots and draws one frame. */
   frame(now: number): void {
+    const entered = performance.now();
     const dt = this.last === 0 ? 0 : Math.min(0.1, (now - this.last) / 1000);
     this.last = now;
     this.frames.push(now);
@@ -170,9 +172,10 @@ export class Renderer {
     this.dots.advance(dt, this.scene.geometry);
     this.draw();
     if (this.sceneAt !== null) {
-      this.lastUpdateToPaint = performance.now() - this.sceneAt;
+      const end = performance.now();
+      this.lastUpdateToPaint = end - this.sceneAt;
       this.sceneAt = null;
-      this.onPaint?.(this.lastUpdateToPaint);
+      this.onPaint?.(this.lastUpdateToPaint, end - entered);
     }
   }
 
@@ -218,6 +221,13 @@ export class Renderer {
     const labelsKey = view + this.labelsSignatures[camera.scale >= DETAIL_SCALE ? 1 : 0];
     if (underKey !== this.underKey || nodesKey !== this.nodesKey || labelsKey !== this.labelsKey) {
       const started = performance.now();
+      let t = started;
+      const split = [0, 0, 0];
+      const lap = (i: number) => {
+        const now = performance.now();
+        split[i] = now - t;
+        t = now;
+      };
       if (underKey !== this.underKey) {
         this.underKey = underKey;
         const under = this.layer(0);
@@ -226,6 +236,7 @@ export class Renderer {
         under.fillRect(0, 0, camera.width, camera.height);
         this.painter.drawIslands(under, scene, sx, sy);
         this.painter.drawEdges(under, scene, sx, sy, focus);
+        lap(0);
       }
       if (labelsKey !== this.labelsKey) {
         const labels = this.layer(2);
@@ -233,6 +244,7 @@ export class Renderer {
         labels.clearRect(0, 0, this.canvas.width, this.canvas.height);
         labels.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
         this.painter.drawLabels(labels, scene, sx, sy, focus);
+        lap(1);
       }
       if (nodesKey !== this.nodesKey || labelsKey !== this.labelsKey) {
         this.nodesKey = nodesKey;
@@ -244,8 +256,9 @@ export class Renderer {
         this.painter.drawNodes(over, scene, sx, sy, focus);
         over.setTransform(1, 0, 0, 1, 0, 0);
         over.drawImage(this.layers[2].canvas, 0, 0);
+        lap(2);
       }
-      this.onLayers?.(performance.now() - started);
+      this.onLayers?.(performance.now() - started, split[0], split[1], split[2]);
     }
     const ctx = this.ctx;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
