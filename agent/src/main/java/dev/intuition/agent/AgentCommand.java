@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.ArrayList;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
@@ -57,21 +58,8 @@ final class AgentCommand implements Callable<Integer> {
   @Cli.Env("INTUITION_TOKEN")
   String token;
 
-  @Option(names = "--docker-host", paramLabel = "URL",
-      description = "Docker API (default unix:///var/run/docker.sock)")
-  @Cli.Env("DOCKER_HOST")
-  String dockerHost;
-
-  @Option(names = "--watch", paramLabel = "LABEL[=VALUE]", split = ",",
-      description = "capture only containers with this label; repeatable")
-  @Cli.Env("INTUITION_WATCH")
-  List<String> watch = new ArrayList<>();
-
-  @Option(names = "--ignore", paramLabel = "LABEL[=VALUE]", split = ",",
-      description = "never capture containers with this label; repeatable (containers labelled"
-          + " intuition.ignore=true are always left out)")
-  @Cli.Env("INTUITION_IGNORE")
-  List<String> ignore = new ArrayList<>();
+  @Mixin
+  CaptureOptions capture = new CaptureOptions();
 
   @Option(names = "--ignore-port", paramLabel = "N", split = ",", converter = Cli.Port.class,
       description = "leave traffic on this TCP port out, in the kernel filter; repeatable")
@@ -88,28 +76,11 @@ final class AgentCommand implements Callable<Integer> {
   @Cli.Env("INTUITION_PORTS")
   List<String> ports = new ArrayList<>();
 
-  @Option(names = "--snaplen", paramLabel = "N", converter = Cli.Size.class,
-      defaultValue = "65535", description = "bytes kept per packet (default ${DEFAULT-VALUE})")
-  @Cli.Env("INTUITION_SNAPLEN")
-  int snaplen;
-
-  @Option(names = "--buffer-size", paramLabel = "N[k|m]", converter = Cli.Size.class,
-      defaultValue = "32m", description = "kernel capture buffer per interface (default"
-          + " ${DEFAULT-VALUE})")
-  @Cli.Env("INTUITION_BUFFER_SIZE")
-  int bufferSize;
-
   @Option(names = "--queue-size", paramLabel = "N", converter = Cli.Size.class,
       defaultValue = "100000", description = "transactions held while the server is away, beyond"
           + " which they are dropped and counted (default ${DEFAULT-VALUE})")
   @Cli.Env("INTUITION_QUEUE_SIZE")
   int queueSize;
-
-  @Option(names = "--host-capture", paramLabel = "on|off", arity = "1", converter = Cli.OnOff.class,
-      defaultValue = "off", description = "also capture the host's own interfaces (host-network"
-          + " containers, processes outside containers) (default ${DEFAULT-VALUE})")
-  @Cli.Env("INTUITION_HOST_CAPTURE")
-  boolean hostCapture;
 
   @Option(names = "--node", paramLabel = "NAME",
       description = "this host's name in reports (default: the host name)")
@@ -140,7 +111,7 @@ final class AgentCommand implements Callable<Integer> {
     if (server.getScheme() == null || !server.getScheme().startsWith("http")) {
       throw new CommandLineException("--server must be an http(s) URL, got '" + server + "'");
     }
-    Predicate<ContainerInfo> watched = labelFilter(watch, ignore);
+    Predicate<ContainerInfo> watched = capture.containers();
     StringBuilder filter = new StringBuilder("tcp");
     for (int p : ignorePorts) {
       filter.append(" and not port ").append(p);
@@ -149,8 +120,8 @@ final class AgentCommand implements Callable<Integer> {
         .collect(Collectors.toSet());
     DecoderSettings decoder = DecoderSettings.defaults().withPortProtocols(
         DecoderSettings.parsePortOptions(ports));
-    CaptureSettings capture = new CaptureSettings(snaplen, bufferSize, filter.toString(), false,
-        decoder, null);
+    CaptureSettings settings = new CaptureSettings(capture.snaplen, capture.bufferSize,
+        filter.toString(), false, decoder, null);
     String node = this.node != null ? this.node : hostname();
 
     Agent[] agent = new Agent[1];
@@ -177,8 +148,8 @@ final class AgentCommand implements Callable<Integer> {
       }
     };
     try {
-      agent[0] = new Agent(dockerHost, watched, capture, hostCapture, filtered).log(err::println)
-          .start();
+      agent[0] = new Agent(capture.dockerHost, watched, settings, capture.hostCapture, filtered)
+          .log(err::println).start();
     } catch (IOException e) {
       err.println("intuition agent: " + e.getMessage());
       if (shipper != null) {
@@ -187,7 +158,7 @@ final class AgentCommand implements Callable<Integer> {
       return 1;
     }
     err.printf("intuition agent %s on %s: Docker at %s, %s%n", VERSION, node,
-        dockerHost == null ? "DOCKER_HOST or the default socket" : dockerHost,
+        capture.dockerHost == null ? "DOCKER_HOST or the default socket" : capture.dockerHost,
         stdout ? "printing transactions" : "sending to " + server);
     Shipper reportShipper = shipper;
     Thread.ofPlatform().name("status-report").daemon().start(() -> {

@@ -10,10 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -45,33 +44,8 @@ final class RecordCommand implements Callable<Integer> {
           + " Ctrl-C stops earlier")
   Duration duration;
 
-  @Option(names = "--docker-host", paramLabel = "URL", description = "Docker API")
-  @Cli.Env("DOCKER_HOST")
-  String dockerHost;
-
-  @Option(names = "--watch", paramLabel = "LABEL[=VALUE]", split = ",",
-      description = "record only containers with this label; repeatable")
-  @Cli.Env("INTUITION_WATCH")
-  List<String> watch = new ArrayList<>();
-
-  @Option(names = "--ignore", paramLabel = "LABEL[=VALUE]", split = ",",
-      description = "leave containers with this label out; repeatable")
-  @Cli.Env("INTUITION_IGNORE")
-  List<String> ignore = new ArrayList<>();
-
-  @Option(names = "--snaplen", paramLabel = "N", converter = Cli.Size.class,
-      defaultValue = "65535", description = "bytes kept per packet (default ${DEFAULT-VALUE})")
-  int snaplen;
-
-  @Option(names = "--buffer-size", paramLabel = "N[k|m]", converter = Cli.Size.class,
-      defaultValue = "32m", description = "kernel capture buffer per interface (default"
-          + " ${DEFAULT-VALUE})")
-  int bufferSize;
-
-  @Option(names = "--host-capture", paramLabel = "on|off", arity = "1", converter = Cli.OnOff.class,
-      defaultValue = "off", description = "also record the host's own interfaces (default"
-          + " ${DEFAULT-VALUE})")
-  boolean hostCapture;
+  @Mixin
+  CaptureOptions capture = new CaptureOptions();
 
   RecordCommand(PrintStream out, PrintStream err) {
     this.out = out;
@@ -83,15 +57,15 @@ final class RecordCommand implements Callable<Integer> {
     if (file.getParent() != null && !Files.isDirectory(file.getParent())) {
       throw new CommandLineException("directory " + file.getParent() + " does not exist");
     }
-    CaptureSettings capture = new CaptureSettings(snaplen, bufferSize, "tcp", false,
-        dev.intuition.decoder.DecoderSettings.defaults(), null);
-    return record(file, duration, capture);
+    CaptureSettings settings = new CaptureSettings(capture.snaplen, capture.bufferSize, "tcp",
+        false, dev.intuition.decoder.DecoderSettings.defaults(), null);
+    return record(file, duration, settings);
   }
 
-  private int record(Path file, Duration duration, CaptureSettings capture) {
+  private int record(Path file, Duration duration, CaptureSettings settings) {
     try (BundleWriter bundle = new BundleWriter()) {
-      Agent agent = new Agent(dockerHost, AgentCommand.labelFilter(watch, ignore), capture,
-          hostCapture, t -> { }).recordTo(bundle).start();
+      Agent agent = new Agent(capture.dockerHost, capture.containers(), settings,
+          capture.hostCapture, t -> { }).recordTo(bundle).start();
       CountDownLatch interrupted = new CountDownLatch(1);
       CountDownLatch written = new CountDownLatch(1);
       Thread hook = new Thread(() -> {

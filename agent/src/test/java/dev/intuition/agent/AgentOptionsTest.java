@@ -51,18 +51,18 @@ class AgentOptionsTest {
     Map<String, String> env = Map.of("INTUITION_SNAPLEN", "9000", "INTUITION_WATCH", "x,y",
         "INTUITION_BUFFER_SIZE", "64m", "INTUITION_PORTS", "http=8000,8001,redis=7000");
     AgentCommand o = parse(env, "--snaplen=1500", "--watch", "a", "--watch=b", "--stdout");
-    assertEquals(1500, o.snaplen);
-    assertEquals(64 * 1024 * 1024, o.bufferSize);
-    assertEquals(List.of("a", "b"), o.watch, "the command line wins over the environment");
+    assertEquals(1500, o.capture.snaplen);
+    assertEquals(64 * 1024 * 1024, o.capture.bufferSize);
+    assertEquals(List.of("a", "b"), o.capture.watch, "the command line wins over the environment");
     assertEquals(List.of("http=8000,8001", "redis=7000"), o.ports);
     assertTrue(o.stdout);
     AgentCommand fromEnv = parse(env);
-    assertEquals(List.of("x", "y"), fromEnv.watch);
-    assertEquals(9000, fromEnv.snaplen);
+    assertEquals(List.of("x", "y"), fromEnv.capture.watch);
+    assertEquals(9000, fromEnv.capture.snaplen);
     AgentCommand defaults = parse(Map.of());
-    assertEquals(65535, defaults.snaplen);
-    assertEquals(32 * 1024 * 1024, defaults.bufferSize);
-    assertFalse(defaults.hostCapture);
+    assertEquals(65535, defaults.capture.snaplen);
+    assertEquals(32 * 1024 * 1024, defaults.capture.bufferSize);
+    assertFalse(defaults.capture.hostCapture);
     for (String[] bad : new String[][] {{"agent", "--bogus"}, {"agent", "--snaplen"},
         {"agent", "--snaplen", "12x"}, {"agent", "--host-capture", "maybe"},
         {"agent", "--ignore-port", "70000"}}) {
@@ -72,6 +72,23 @@ class AgentOptionsTest {
       assertEquals(1, message.strip().lines().count(), message);
       assertTrue(message.startsWith("intuition agent: "), message);
     }
+  }
+
+  /** record takes the same capture options as the agent, from the same environment variables. */
+  @Test
+  void recordTakesTheAgentsCaptureOptionsAndEnvironment() {
+    Map<String, String> env = Map.of("INTUITION_SNAPLEN", "9000", "INTUITION_HOST_CAPTURE", "on",
+        "INTUITION_IGNORE", "tier=batch", "DOCKER_HOST", "tcp://127.0.0.1:2375");
+    RecordCommand record = new RecordCommand(System.out, System.err);
+    Cli.commandLine(new CommandLine(record), System.out, System.err, env)
+        .parseArgs("--output", "x.bundle", "--buffer-size", "8m");
+    assertEquals(9000, record.capture.snaplen);
+    assertEquals(8 * 1024 * 1024, record.capture.bufferSize);
+    assertTrue(record.capture.hostCapture);
+    assertEquals("tcp://127.0.0.1:2375", record.capture.dockerHost);
+    assertFalse(record.capture.containers().test(withLabels(Map.of("tier", "batch"))));
+    assertTrue(record.capture.containers().test(withLabels(Map.of("tier", "web"))));
+    assertFalse(record.capture.containers().test(withLabels(Map.of("intuition.ignore", "true"))));
   }
 
   @Test
