@@ -37,6 +37,16 @@ start_postgres() {
     -D "$DIR/pg" -c listen_addresses="$ip" -c port="$port" -c unix_socket_directories="$DIR/pgsock" \
     -c ssl=off -c fsync=off -c log_min_messages=warning
   wait_port "$ip" "$port" PostgreSQL
+  # Listening is not ready: until its start-up ends it answers "the database system is starting up".
+  local ready=""
+  for _ in $(seq 1 300); do
+    if "$PG_BIN/pg_isready" -q -h "$DIR/pgsock" -p "$port" -t 1; then ready=1; break; fi
+    sleep 0.1
+  done
+  if [ -z "$ready" ]; then
+    echo "${0##*/}: PostgreSQL listens on $ip:$port but never accepted connections (logs in $DIR)" >&2
+    exit 1
+  fi
   runuser -u postgres -- "$PG_BIN/psql" -q -h "$DIR/pgsock" -p "$port" -U postgres -d postgres \
     -c "CREATE USER app PASSWORD 'pg-pw'" -c "CREATE DATABASE shop OWNER app" >/dev/null
 }

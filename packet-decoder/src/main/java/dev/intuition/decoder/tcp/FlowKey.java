@@ -28,6 +28,16 @@ record FlowKey(long hiA, long loA, int portA, long hiB, long loB, int portB) {
     return p1 <= p2;
   }
 
+  /**
+   * Written out (one lookup per packet): the record's generated equals goes through method handles,
+   * slow in interpreted and C1 code, at the start of every decode.
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof FlowKey k && loA == k.loA && loB == k.loB && portA == k.portA
+        && portB == k.portB && hiA == k.hiA && hiB == k.hiB;
+  }
+
   @Override
   public int hashCode() {
     long h = loA * 0x9E3779B97F4A7C15L ^ loB * 0xC2B2AE3D27D4EB4FL ^ hiA ^ (hiB << 1);
