@@ -12,12 +12,14 @@ import dev.intuition.decoder.TransactionListener;
 import dev.intuition.decoder.link.LinkType;
 import dev.intuition.decoder.pcap.CaptureReader;
 import dev.intuition.decoder.pcap.PacketSink;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Decodes a capture file the way the agent decodes live traffic: a plain pcap / pcapng with one decoder,
@@ -34,14 +36,37 @@ final class CaptureFiles {
 
   static Summary decode(Path file, DecoderSettings settings, TransactionListener out,
       boolean realTime) throws IOException {
+    return decode(file, settings, out, realTime, () -> false);
+  }
+
+  /**
+   * As {@link #decode(Path, DecoderSettings, TransactionListener, boolean)}, ending early (as if the
+   * file ended there) once {@code stop} says so: checked at each read of the file, not per packet.
+   */
+  static Summary decode(Path file, DecoderSettings settings, TransactionListener out,
+      boolean realTime, BooleanSupplier stop) throws IOException {
     if (Bundle.isBundle(file)) {
-      try (Bundle bundle = Bundle.open(file); InputStream in = bundle.capture()) {
+      try (Bundle bundle = Bundle.open(file); InputStream in = stoppable(bundle.capture(), stop)) {
         return run(in, settings, out, realTime, bundle::observer, bundle.inventory(), true);
       }
     }
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = stoppable(Files.newInputStream(file), stop)) {
       return run(in, settings, out, realTime, i -> null, Inventory.EMPTY, false);
     }
+  }
+
+  private static InputStream stoppable(InputStream in, BooleanSupplier stop) {
+    return new FilterInputStream(in) {
+      @Override
+      public int read() throws IOException {
+        return stop.getAsBoolean() ? -1 : super.read();
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        return stop.getAsBoolean() ? -1 : super.read(b, off, len);
+      }
+    };
   }
 
   private static Summary run(InputStream in, DecoderSettings settings, TransactionListener out,

@@ -103,7 +103,11 @@ final class DecodeCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
           throw new NoSuchFileException(file.toString(), null, "no such file");
         }
-        CaptureFiles.Summary summary = CaptureFiles.decode(file, settings, listener, false);
+        CaptureFiles.Summary summary = CaptureFiles.decode(file, settings, listener, false,
+            json::failed); // stdout closed (piped into head): stop reading
+        if (json.failed()) {
+          break;
+        }
         CaptureReader.Result result = summary.read();
         if (result.truncated()) {
           err.println("intuition decode: " + file + ": the capture is cut short; decoded up to its"

@@ -59,6 +59,31 @@ class CommandLineTest {
     assertTrue(r.out().lines().count() > 1000, "the good file is still decoded");
   }
 
+  /**
+   * Piped into {@code head}: once stdout fails, decoding stops (the files after it are never opened)
+   * and the exit status is 1, without a false "internal decoder error". Each bundle gives about 3 MB
+   * of JSON and the writer lags the decoder by at most 16 batches, so the failure is seen during the
+   * first files.
+   */
+  @Test
+  void decode_stopsWhenStdoutIsClosed(@TempDir Path dir) {
+    java.io.OutputStream closed = new java.io.OutputStream() {
+      @Override
+      public void write(int b) throws java.io.IOException {
+        throw new java.io.IOException("Broken pipe");
+      }
+    };
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    String bundle = Path.of("..", "demo", "demo.bundle").toString();
+    int status = Main.run(new String[] {"decode", bundle, bundle, bundle, bundle,
+        dir.resolve("missing.pcap").toString()}, new PrintStream(closed, true),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    String messages = err.toString(StandardCharsets.UTF_8);
+    assertEquals(1, status, messages);
+    assertTrue(!messages.contains("missing.pcap"), "decoding went on after stdout closed: " + messages);
+    assertTrue(!messages.contains("internal decoder error"), messages);
+  }
+
   @Test
   void demo_reportsEdgesPercentilesAndFailures() {
     Run r = run("demo", "--text", "--capture", DEMO.toString());
