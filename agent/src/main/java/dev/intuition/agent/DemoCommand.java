@@ -100,8 +100,8 @@ final class DemoCommand implements Callable<Integer> {
     }
     err.println("intuition demo: starting the server on port " + port
         + " (logs in target/demo/) ...");
-    Process server = ServerProcess.start(env, List.of("--server.port=" + port,
-        "--intuition.token=" + token, "--intuition.viewer.token="), logs.resolve("server.log"));
+    Process server = ServerProcess.start(env, List.of("--server.port=" + port),
+        Map.of("INTUITION_TOKEN", token, "INTUITION_VIEWER_TOKEN", ""), logs.resolve("server.log"));
     ServerProcess.stopWithThisProcess(server);
     if (!up(server, Duration.ofSeconds(120))) {
       List<String> log = Files.readAllLines(logs.resolve("server.log"));

@@ -26,20 +26,9 @@ final class ServerProcess implements ServerCommand.Runner {
 
   @Override
   public int run(List<String> properties) throws Exception {
-    Process server = start(env, properties, null);
-    stopWithThisProcess(server);
-    return server.waitFor();
-  }
-
-  /**
-   * Starts the server with {@code properties}; its output goes to {@code log}, or to this process's
-   * when null.
-   */
-  static Process start(Map<String, String> env, List<String> properties, Path log)
-      throws IOException {
     List<String> args = new ArrayList<>();
     Map<String, String> secrets = new java.util.HashMap<>();
-    for (String p : properties) {
+    for (String p : properties) { // the tokens travel in the child's environment
       if (p.startsWith("--intuition.token=")) {
         secrets.put("INTUITION_TOKEN", p.substring("--intuition.token=".length()));
       } else if (p.startsWith("--intuition.viewer.token=")) {
@@ -48,6 +37,18 @@ final class ServerProcess implements ServerCommand.Runner {
         args.add(p);
       }
     }
+    Process server = start(env, args, secrets, null);
+    stopWithThisProcess(server);
+    return server.waitFor();
+  }
+
+  /**
+   * Starts the server with {@code args} on its command line and {@code secrets} (INTUITION_TOKEN,
+   * INTUITION_VIEWER_TOKEN) in its environment; its output goes to {@code log}, or to this
+   * process's when null.
+   */
+  static Process start(Map<String, String> env, List<String> args, Map<String, String> secrets,
+      Path log) throws IOException {
     ProcessBuilder pb = launcher(env, args);
     pb.environment().putAll(secrets);
     if (log == null) {
