@@ -40,55 +40,42 @@ public final class Redactor {
     }
     int q = text.indexOf('?');
     int from = q >= 0 ? q + 1 : (text.indexOf('=') >= 0 ? 0 : -1);
-    if (from < 0 || !hasSensitiveField(text, from)) {
-      return text; // the common case: nothing to mask, nothing copied
+    if (from < 0) {
+      return text;
     }
-    StringBuilder out = new StringBuilder(text.length());
-    out.append(text, 0, from);
-    int i = from;
-    while (i <= text.length()) {
-      int amp = text.indexOf('&', i);
-      int end = amp < 0 ? text.length() : amp;
-      String pair = text.substring(i, end);
-      int eq = pair.indexOf('=');
-      if (eq > 0 && settings.isSensitiveField(urlDecodeLenient(pair.substring(0, eq)))) {
-        out.append(pair, 0, eq + 1).append(MASK);
-      } else {
-        out.append(pair);
-      }
-      if (amp < 0) {
-        break;
-      }
-      out.append('&');
-      i = amp + 1;
-    }
-    return out.toString();
-  }
-
-  /** Whether a field of {@code text} from {@code from} on is sensitive (as {@link #formFields} reads it). */
-  private boolean hasSensitiveField(String text, int from) {
+    // One pass over the fields; the copy is made at the first sensitive one, so that the common
+    // case (nothing to mask) returns the text as it is.
+    StringBuilder out = null;
+    int copied = 0; // text[0, copied) is in out
     int i = from;
     while (i < text.length()) {
       int amp = text.indexOf('&', i);
       int end = amp < 0 ? text.length() : amp;
       int eq = text.indexOf('=', i);
-      if (eq > i && eq < end) {
-        boolean encoded = false;
-        for (int k = i; k < eq && !encoded; k++) {
-          char c = text.charAt(k);
-          encoded = c == '%' || c == '+';
+      if (eq > i && eq < end && isSensitiveName(text, i, eq)) {
+        if (out == null) {
+          out = new StringBuilder(text.length());
         }
-        if (encoded ? settings.isSensitiveField(urlDecodeLenient(text.substring(i, eq)))
-            : settings.isSensitiveField(text, i, eq)) {
-          return true;
-        }
+        out.append(text, copied, eq + 1).append(MASK);
+        copied = end;
       }
       if (amp < 0) {
         break;
       }
       i = amp + 1;
     }
-    return false;
+    return out == null ? text : out.append(text, copied, text.length()).toString();
+  }
+
+  /** Whether the field name {@code text[from, to)} is sensitive, read URL-decoded if it is encoded. */
+  private boolean isSensitiveName(String text, int from, int to) {
+    for (int k = from; k < to; k++) {
+      char c = text.charAt(k);
+      if (c == '%' || c == '+') {
+        return settings.isSensitiveField(urlDecodeLenient(text.substring(from, to)));
+      }
+    }
+    return settings.isSensitiveField(text, from, to); // checked in place, no copy
   }
 
   /**
