@@ -47,7 +47,7 @@ final class JsonLines {
     }
     batch[size++] = t;
     if (size == BATCH) {
-      hand(batch);
+      put(batch);
       batch = new Transaction[BATCH];
       size = 0;
     }
@@ -60,7 +60,7 @@ final class JsonLines {
     }
     finished = true;
     if (size > 0) {
-      hand(Arrays.copyOf(batch, size));
+      put(Arrays.copyOf(batch, size));
       size = 0;
     }
     put(END);
@@ -78,10 +78,6 @@ final class JsonLines {
   /** Whether the output failed (stdout closed): the caller may stop early. */
   boolean failed() {
     return failure != null;
-  }
-
-  private void hand(Transaction[] full) {
-    put(full);
   }
 
   private void put(Transaction[] b) {
