@@ -89,7 +89,8 @@ public final class Main {
       footer = {"", "  test        Run the whole test suite (./intuition test --help).", "",
           "Run './intuition COMMAND --help' for a command's options. Environment: JAVA_HOME (a JDK"
               + " >= 21), JAVA_OPTS (extra JVM flags), INTUITION_AGENT_JAVA_OPTS (agent, record and"
-              + " demo; default: serial GC, 128 MB heap), INTUITION_SERVER_JAVA_OPTS (the server's;"
+              + " demo; default: serial GC, 128 MB heap), INTUITION_DECODE_JAVA_OPTS (decode's; default:"
+              + " serial GC, 16 MB young generation), INTUITION_SERVER_JAVA_OPTS (the server's;"
               + " default -Xmx1g)."})
   static final class Intuition implements Callable<Integer> {
     @Spec
