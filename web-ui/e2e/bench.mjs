@@ -1,7 +1,9 @@
 // The UI's frame rate on a big system: a server fed with synthetic traffic between 300 services (10
 // stacks) over 1000 edges, opened in headless Chromium (software rendering, no GPU). Reports frames
 // per second while the graph animates and streams, and the time from each WebSocket update's arrival
-// to the end of the frame that painted it.
+// to the end of the frame that drew it ("painted": its script done) and to that frame's commit
+// ("committed": the canvases rasterised and handed to the compositor, measured in the first task
+// after the frame).
 // Usage: node e2e/bench.mjs SERVER_URL TOKEN [SECONDS] [SERVICES] [EDGES]   (default 20 s, 300, 1000)
 import { gzipSync } from 'node:zlib';
 import { launch } from './browser.mjs';
@@ -79,6 +81,7 @@ await page.waitForTimeout(3000); // the dots fill the edges
 const result = await page.evaluate(async (seconds) => {
   const a = window.__intuition;
   a.paints.length = 0;
+  a.commits.length = 0;
   for (const k of Object.keys(a.timings)) a.timings[k].length = 0;
   const frames = [];
   const started = performance.now();
@@ -92,11 +95,13 @@ const result = await page.evaluate(async (seconds) => {
   });
   const gaps = frames.slice(1).map((t, i) => t - frames[i]).sort((x, y) => x - y);
   const paints = [...a.paints].sort((x, y) => x - y);
+  const commits = [...a.commits].sort((x, y) => x - y);
   const pct = (xs, p) => xs.length ? xs[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] : null;
   return {
     fps: (frames.length - 1) / ((frames[frames.length - 1] - frames[0]) / 1000),
     frameP50: pct(gaps, 50), frameP95: pct(gaps, 95), frameMax: gaps[gaps.length - 1],
     updates: paints.length, paintP50: pct(paints, 50), paintP95: pct(paints, 95), paintMax: paints[paints.length - 1],
+    commitP50: pct(commits, 50), commitP95: pct(commits, 95), commitMax: commits[commits.length - 1],
     nodes: a.view.nodes.length, edges: a.view.edges.length, dots: a.renderer.dotCount(),
     parts: Object.fromEntries(Object.entries(a.timings).map(([k, v]) => {
       const xs = [...v].sort((x, y) => x - y);
@@ -111,6 +116,7 @@ const f = (x) => (x == null ? '-' : x.toFixed(1));
 console.log(`UI benchmark: ${result.nodes} services, ${result.edges} edges, ${result.dots} dots in flight, ${seconds} s in headless Chromium (software rendering)`);
 console.log(`  frames/s            ${f(result.fps)}   (frame time p50 ${f(result.frameP50)} ms, p95 ${f(result.frameP95)} ms, max ${f(result.frameMax)} ms)`);
 console.log(`  update -> painted   p50 ${f(result.paintP50)} ms, p95 ${f(result.paintP95)} ms, max ${f(result.paintMax)} ms over ${result.updates} WebSocket updates`);
+console.log(`  update -> committed p50 ${f(result.commitP50)} ms, p95 ${f(result.commitP95)} ms, max ${f(result.commitMax)} ms (the frame handed to the compositor, its canvases rasterised)`);
 console.log(`  of which            ${Object.entries(result.parts).map(([k, v]) => `${k} p50 ${f(v.p50)} / p95 ${f(v.p95)} ms`).join(', ')}`);
 if (errors.length) {
   console.error(`page errors: ${errors.join(' | ')}`);

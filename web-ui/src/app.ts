@@ -31,6 +31,8 @@ export class App implements PanelHost, ToolbarHost, InputHost {
   updates = 0;
   /** Milliseconds from each update's arrival to the end of the frame that painted it (the last 600). */
   readonly paints: number[] = [];
+  /** Milliseconds from each update's arrival to the commit of the frame that showed it. */
+  readonly commits: number[] = [];
   /**
    * Where an update's time goes, in milliseconds (the last 600 of each): parsing the stream's JSON,
    * waiting for the next frame (an update is applied at the start of a frame, so that several in one
@@ -69,8 +71,9 @@ export class App implements PanelHost, ToolbarHost, InputHost {
       record(this.timings.parse, parseMs);
       this.onLiveGraph(g, at);
     }, (s) => this.banner.stream(s));
-    this.renderer.onPaint = (ms, frame) => {
+    this.renderer.onPaint = (ms, frame, committed) => {
       record(this.paints, ms);
+      record(this.commits, committed);
       record(this.timings.frame, frame);
     };
     this.renderer.onLayers = (ms, under, labels, nodes) => {

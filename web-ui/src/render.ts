@@ -41,10 +41,15 @@ export class Renderer {
   private nodesSignature = '';
   private labelsSignatures: [string, string] = ['', ''];
   private sceneAt: number | null = null;
+  /** Tells when a frame that showed an update has been committed (see frame). */
+  private readonly afterFrame = new MessageChannel();
   /** Milliseconds from the arrival of the last update to the end of the frame that showed it. */
   lastUpdateToPaint: number | null = null;
-  /** Told each update-to-paint time, and of it the painting frame's own, in milliseconds. */
-  onPaint: ((updateToPaintMs: number, frameMs: number) => void) | null = null;
+  /**
+   * Told, for each update, the milliseconds from its arrival to the end of the frame's drawing, the
+   * frame's own part of that, and the milliseconds from its arrival to the frame's commit.
+   */
+  onPaint: ((updateToPaintMs: number, frameMs: number, updateToCommitMs: number) => void) | null = null;
   /** Told how long each redraw of the cached layers took, and of it each layer's (milliseconds). */
   onLayers: ((ms: number, underMs: number, labelsMs: number, nodesMs: number) => void) | null = null;
 
@@ -172,10 +177,14 @@ export class Renderer {
     this.dots.advance(dt, this.scene.geometry);
     this.draw();
     if (this.sceneAt !== null) {
-      const end = performance.now();
-      this.lastUpdateToPaint = end - this.sceneAt;
+      const since = this.sceneAt;
       this.sceneAt = null;
-      this.onPaint?.(this.lastUpdateToPaint, end - entered);
+      const drawn = performance.now();
+      this.lastUpdateToPaint = drawn - since;
+      // The browser rasterises the canvases when it commits the frame, after this callback: the
+      // first task after the frame tells when the picture was handed to the compositor.
+      this.afterFrame.port1.onmessage = () => this.onPaint?.(drawn - since, drawn - entered, performance.now() - since);
+      this.afterFrame.port2.postMessage(null);
     }
   }
 
