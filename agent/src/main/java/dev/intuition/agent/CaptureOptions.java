@@ -47,6 +47,26 @@ final class CaptureOptions {
 
   /** The containers to capture: every --watch label present, no --ignore label, not intuition.ignore. */
   Predicate<ContainerInfo> containers() {
-    return AgentCommand.labelFilter(watch, ignore);
+    return labelFilter(watch, ignore);
+  }
+
+  /** Containers to capture: every --watch label present, no --ignore label, not intuition.ignore. */
+  static Predicate<ContainerInfo> labelFilter(List<String> watch, List<String> ignore) {
+    Predicate<ContainerInfo> p = c -> !"true".equals(c.labels().get("intuition.ignore"));
+    for (String w : watch) {
+      p = p.and(c -> matches(c, w));
+    }
+    for (String i : ignore) {
+      p = p.and(c -> !matches(c, i));
+    }
+    return p;
+  }
+
+  private static boolean matches(ContainerInfo c, String selector) {
+    int eq = selector.indexOf('=');
+    if (eq < 0) {
+      return c.labels().containsKey(selector);
+    }
+    return selector.substring(eq + 1).equals(c.labels().get(selector.substring(0, eq)));
   }
 }

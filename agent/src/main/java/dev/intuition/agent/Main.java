@@ -50,24 +50,19 @@ public final class Main {
    */
   static CommandLine commandLine(PrintStream out, PrintStream err, Map<String, String> env,
       String only) {
-    Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
-    commands.put("demo", () -> new DemoCommand(out, err, env));
-    commands.put("server", () -> new ServerCommand(new ServerProcess(env)));
-    commands.put("agent", () -> new AgentCommand(out, err));
-    commands.put("decode", () -> new DecodeCommand(out, err));
-    commands.put("record", () -> new RecordCommand(out, err));
-    commands.put("replay", () -> new ReplayCommand(out, err));
+    Map<String, Supplier<CommandLine>> commands = new LinkedHashMap<>();
+    commands.put("demo", () -> new CommandLine(new DemoCommand(out, err, env)));
+    commands.put("server", () -> new CommandLine(new ServerCommand(new ServerProcess(env))));
+    commands.put("agent", () -> new CommandLine(new AgentCommand(out, err)));
+    commands.put("decode", () -> new CommandLine(new DecodeCommand(out, err)));
+    commands.put("record", () -> new CommandLine(new RecordCommand(out, err)));
+    commands.put("replay", () -> new CommandLine(new ReplayCommand(out, err)));
     commands.put("completion", Main::completion);
     CommandLine cl = new CommandLine(new Intuition());
     boolean one = only != null && commands.containsKey(only);
     commands.forEach((name, command) -> {
       if (!one || name.equals(only)) {
-        Object c = command.get();
-        if (c instanceof CommandLine line) {
-          cl.addSubcommand(name, line);
-        } else {
-          cl.addSubcommand(c);
-        }
+        cl.addSubcommand(name, command.get());
       }
     });
     return Cli.commandLine(cl, out, err, env);

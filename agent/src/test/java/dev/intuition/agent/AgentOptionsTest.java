@@ -24,10 +24,10 @@ class AgentOptionsTest {
 
   @Test
   void labelFilter_watchIgnoreAndTheBuiltInOptOut() {
-    Predicate<ContainerInfo> all = AgentCommand.labelFilter(List.of(), List.of());
+    Predicate<ContainerInfo> all = CaptureOptions.labelFilter(List.of(), List.of());
     assertTrue(all.test(withLabels(Map.of())));
     assertFalse(all.test(withLabels(Map.of("intuition.ignore", "true"))));
-    Predicate<ContainerInfo> stack = AgentCommand.labelFilter(
+    Predicate<ContainerInfo> stack = CaptureOptions.labelFilter(
         List.of("com.docker.stack.namespace=shop"), List.of("tier=batch"));
     assertTrue(stack.test(withLabels(Map.of("com.docker.stack.namespace", "shop"))));
     assertFalse(stack.test(withLabels(Map.of("com.docker.stack.namespace", "blog"))));
