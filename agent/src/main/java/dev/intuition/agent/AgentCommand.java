@@ -71,10 +71,8 @@ final class AgentCommand implements Callable<Integer> {
   @Cli.Env("INTUITION_IGNORE_PROTOCOLS")
   List<String> ignoreProtocols = new ArrayList<>();
 
-  @Option(names = "--port", paramLabel = "PROTOCOL=PORT", split = ",(?=[a-zA-Z])", hideParamSyntax = true,
-      description = "force a protocol on a port; repeatable")
-  @Cli.Env("INTUITION_PORTS")
-  List<String> ports = new ArrayList<>();
+  @Mixin
+  ProtocolPortOptions ports = new ProtocolPortOptions();
 
   @Option(names = "--queue-size", paramLabel = "N", converter = Cli.Size.class,
       defaultValue = "100000", description = "transactions held while the server is away, beyond"
@@ -118,8 +116,7 @@ final class AgentCommand implements Callable<Integer> {
     }
     Set<Protocol> ignoredProtocols = ignoreProtocols.stream().map(Protocol::fromWireName)
         .collect(Collectors.toSet());
-    DecoderSettings decoder = DecoderSettings.defaults().withPortProtocols(
-        DecoderSettings.parsePortOptions(ports));
+    DecoderSettings decoder = DecoderSettings.defaults().withPortProtocols(ports.protocols());
     CaptureSettings settings = new CaptureSettings(capture.snaplen, capture.bufferSize,
         filter.toString(), false, decoder, null);
     String node = this.node != null ? this.node : hostname();

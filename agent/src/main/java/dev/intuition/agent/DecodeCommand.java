@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -43,10 +44,8 @@ final class DecodeCommand implements Callable<Integer> {
   private final PrintStream out;
   private final PrintStream err;
 
-  @Option(names = "--port", paramLabel = "PROTOCOL=PORT[,PORT]",
-      description = "treat a port as a protocol (http, redis, postgresql, mysql, tls); repeatable;"
-          + " wins over detection")
-  List<String> portOptions = new ArrayList<>();
+  @Mixin
+  ProtocolPortOptions ports = new ProtocolPortOptions();
 
   @Option(names = "--no-redact", negatable = false,
       description = "keep secrets (password fields, Redis AUTH, SQL passwords) in clear")
@@ -70,7 +69,7 @@ final class DecodeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     DecoderSettings settings = DecoderSettings.defaults()
-        .withPortProtocols(DecoderSettings.parsePortOptions(portOptions))
+        .withPortProtocols(ports.protocols())
         .withRedact(!noRedact)
         .withMaxQueryLength(maxQuery);
     return decode(settings, files, quiet);

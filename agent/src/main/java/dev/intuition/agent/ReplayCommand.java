@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -57,9 +58,8 @@ final class ReplayCommand implements Callable<Integer> {
       + " feed)")
   boolean loop;
 
-  @Option(names = "--port", paramLabel = "PROTOCOL=PORT", description = "force a protocol on a"
-      + " port; repeatable")
-  List<String> ports = new ArrayList<>();
+  @Mixin
+  ProtocolPortOptions ports = new ProtocolPortOptions();
 
   @Parameters(paramLabel = "FILE", arity = "1..*", description = "captures (pcap, pcapng) or"
       + " bundles")
@@ -75,8 +75,7 @@ final class ReplayCommand implements Callable<Integer> {
     if (token == null) {
       throw new CommandLineException("no token: set INTUITION_TOKEN or --token");
     }
-    DecoderSettings settings = DecoderSettings.defaults().withPortProtocols(
-        DecoderSettings.parsePortOptions(ports));
+    DecoderSettings settings = DecoderSettings.defaults().withPortProtocols(ports.protocols());
     Cli.requireFiles(spec.commandLine(), files);
     return replay(files.stream().map(Path::toString).toList(), server, token, settings, realTime,
         loop);

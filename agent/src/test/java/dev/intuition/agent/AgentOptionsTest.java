@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.intuition.agent.inventory.ContainerInfo;
 import dev.intuition.cli.Cli;
+import dev.intuition.decoder.Protocol;
 import dev.intuition.agent.inventory.ServiceNaming;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -35,6 +36,21 @@ class AgentOptionsTest {
         "tier", "batch"))));
   }
 
+  @Test
+  void portOption_isTheSameOnAgentDecodeAndReplay() {
+    Map<Integer, Protocol> expected = Map.of(8000, Protocol.HTTP, 8001, Protocol.HTTP,
+        7000, Protocol.REDIS, 3307, Protocol.MYSQL);
+    String[] args = {"--port", "http=8000,8001,redis=7000", "--port=mysql=3307", "x.pcap"};
+    DecodeCommand decode = new DecodeCommand(System.out, System.err);
+    Cli.commandLine(new CommandLine(decode), System.out, System.err, Map.of()).parseArgs(args);
+    assertEquals(expected, decode.ports.protocols());
+    ReplayCommand replay = new ReplayCommand(System.out, System.err);
+    Cli.commandLine(new CommandLine(replay), System.out, System.err, Map.of()).parseArgs(args);
+    assertEquals(expected, replay.ports.protocols());
+    AgentCommand agent = parse(Map.of(), "--port", "http=8000,8001,redis=7000", "--port=mysql=3307");
+    assertEquals(expected, agent.ports.protocols());
+  }
+
   static AgentCommand parse(Map<String, String> env, String... args) {
     AgentCommand agent = new AgentCommand(System.out, System.err);
     Cli.commandLine(new CommandLine(agent), System.out, System.err, env).parseArgs(args);
@@ -54,7 +70,7 @@ class AgentOptionsTest {
     assertEquals(1500, o.capture.snaplen);
     assertEquals(64 * 1024 * 1024, o.capture.bufferSize);
     assertEquals(List.of("a", "b"), o.capture.watch, "the command line wins over the environment");
-    assertEquals(List.of("http=8000,8001", "redis=7000"), o.ports);
+    assertEquals(List.of("http=8000,8001", "redis=7000"), o.ports.ports);
     assertTrue(o.stdout);
     AgentCommand fromEnv = parse(env);
     assertEquals(List.of("x", "y"), fromEnv.capture.watch);
