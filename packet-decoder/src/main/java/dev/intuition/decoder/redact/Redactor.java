@@ -47,11 +47,17 @@ public final class Redactor {
     // case (nothing to mask) returns the text as it is.
     StringBuilder out = null;
     int copied = 0; // text[0, copied) is in out
+    int eq = -1; // the first '=' at or after i (text.length() when there is none): each is found once
     int i = from;
     while (i < text.length()) {
       int amp = text.indexOf('&', i);
       int end = amp < 0 ? text.length() : amp;
-      int eq = text.indexOf('=', i);
+      if (eq < i) {
+        eq = text.indexOf('=', i);
+        if (eq < 0) {
+          eq = text.length();
+        }
+      }
       if (eq > i && eq < end && isSensitiveName(text, i, eq)) {
         if (out == null) {
           out = new StringBuilder(text.length());

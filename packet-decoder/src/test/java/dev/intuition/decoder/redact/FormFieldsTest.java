@@ -33,6 +33,17 @@ class FormFieldsTest {
     }
   }
 
+  @Test
+  void manyFieldsBeforeTheFirstEqualsSignAreReadOnce() {
+    // 200,000 empty fields before one field with a value: a reader that looked for the next '='
+    // afresh at every field would scan the rest of the text 200,000 times.
+    String fields = "&".repeat(200_000);
+    assertEquals("/a?" + fields + "password=" + Redactor.MASK,
+        redactor.formFields("/a?" + fields + "password=x"));
+    String none = "/a?" + fields;
+    assertSame(none, redactor.formFields(none));
+  }
+
   /** Random texts over the characters that matter, against the straightforward reading. */
   @Test
   void agreesWithTheStraightforwardReadingOnRandomTexts() {
