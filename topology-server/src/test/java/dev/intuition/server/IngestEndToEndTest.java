@@ -208,7 +208,7 @@ class IngestEndToEndTest {
 
   @Test
   void badRequestsGetClear4xxAndLoseNothingElse() throws Exception {
-    long before = ingest.transactions();
+    long before = ingest.ingester().transactions();
     assertEquals(202, post("test-token", "1", batch(1, 3).getBytes(), false).statusCode());
 
     HttpResponse<String> noToken = post(null, "1", batch(1, 3).getBytes(), false);
@@ -242,7 +242,7 @@ class IngestEndToEndTest {
       gz.write(batch(1, 4).getBytes());
     }
     assertEquals(202, post("test-token", "1", gzipped.toByteArray(), true).statusCode());
-    assertEquals(7, ingest.transactions() - before, "the 3 before and the 4 after, nothing else");
+    assertEquals(7, ingest.ingester().transactions() - before, "the 3 before and the 4 after, nothing else");
     JsonNode error = json.readTree(http.send(HttpRequest.newBuilder(URI.create(
         "http://127.0.0.1:" + port + "/api/v1/graph?window=forever")).build(),
         HttpResponse.BodyHandlers.ofString()).body());

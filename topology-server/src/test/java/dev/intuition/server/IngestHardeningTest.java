@@ -102,12 +102,12 @@ class IngestHardeningTest {
     for (int i = 0; i < 10; i++) {
       calls.add(call("whole", "target", i == 7 ? null : "10.1.0.2", now.minusMillis(i)));
     }
-    long before = ingest.transactions();
+    long before = ingest.ingester().transactions();
     HttpResponse<String> r = post(batch("a1", 1, null, calls).getBytes(), false);
     assertEquals(400, r.statusCode(), r.body());
     String message = json.readTree(r.body()).get("message").asText();
     assertTrue(message.contains("transaction 7") && message.contains("server.ip"), message);
-    assertEquals(before, ingest.transactions(), "nothing of it was counted");
+    assertEquals(before, ingest.ingester().transactions(), "nothing of it was counted");
     assertEquals(0, edgeCalls("whole"));
     // The same batch, put right, is taken whole.
     calls.set(7, call("whole", "target", "10.1.0.2", now));
@@ -157,8 +157,8 @@ class IngestHardeningTest {
           }
         }
       });
-      long before = ingest.transactions();
-      long repeatedBefore = ingest.repeated();
+      long before = ingest.ingester().transactions();
+      long repeatedBefore = ingest.ingester().repeated();
       List<Transaction> calls = new ArrayList<>();
       Instant now = Instant.now();
       for (int i = 0; i < 50; i++) {
@@ -181,8 +181,8 @@ class IngestHardeningTest {
       }
       proxy.close();
       t.join(5000);
-      assertEquals(50, ingest.transactions() - before, "counted once");
-      assertTrue(ingest.repeated() - repeatedBefore >= 1, "and recognised as sent again");
+      assertEquals(50, ingest.ingester().transactions() - before, "counted once");
+      assertTrue(ingest.ingester().repeated() - repeatedBefore >= 1, "and recognised as sent again");
       assertEquals(50, edgeCalls("lossy"));
     }
   }
@@ -217,7 +217,7 @@ class IngestHardeningTest {
   void gzipThatIsEmptyHeaderOnlyTruncatedOrPaddedIs400AndTooLargeIs413() throws Exception {
     byte[] good = gzip(batch("a3", 0, null, List.of(call("gz", "target", "10.1.0.2",
         Instant.now()))).getBytes());
-    long before = ingest.transactions();
+    long before = ingest.ingester().transactions();
     for (byte[] bad : new byte[][] {new byte[0], Arrays.copyOf(good, 10),
         Arrays.copyOf(good, good.length - 8), Arrays.copyOf(good, good.length + 5),
         "not gzip at all".getBytes()}) {
@@ -225,7 +225,7 @@ class IngestHardeningTest {
       assertEquals(400, r.statusCode(), bad.length + " bytes: " + r.body());
       assertTrue(json.readTree(r.body()).get("message").asText().length() > 10);
     }
-    assertEquals(before, ingest.transactions());
+    assertEquals(before, ingest.ingester().transactions());
     HttpResponse<String> trailing = post((batch("a3", 0, null, List.of()) + " {}").getBytes(),
         false);
     assertEquals(400, trailing.statusCode(), "JSON after the batch");
@@ -234,7 +234,7 @@ class IngestHardeningTest {
     assertEquals(413, post(gzip(huge), true).statusCode(), "over the decompressed limit");
     assertEquals(413, post(huge, false).statusCode(), "over the request limit");
     assertEquals(202, post(good, true).statusCode());
-    assertEquals(1, ingest.transactions() - before);
+    assertEquals(1, ingest.ingester().transactions() - before);
   }
 
   @Test
@@ -277,7 +277,7 @@ class IngestHardeningTest {
       bodies.add(gzip(batch("bulk-" + b, 1, now.toString(), calls)
           .getBytes(StandardCharsets.UTF_8)));
     }
-    long before = ingest.transactions();
+    long before = ingest.ingester().transactions();
     AtomicInteger overloaded = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
@@ -304,7 +304,7 @@ class IngestHardeningTest {
     } finally {
       pool.shutdownNow();
     }
-    assertEquals(8L * perBatch, ingest.transactions() - before, "each batch whole, once");
+    assertEquals(8L * perBatch, ingest.ingester().transactions() - before, "each batch whole, once");
     System.out.printf("8 batches of %d calls: %d answers 503, peak in flight %d bytes%n", perBatch,
         overloaded.get(), ingest.peakInFlightBytes());
     assertTrue(ingest.peakInFlightBytes() <= 8 << 20, "within the budget: "

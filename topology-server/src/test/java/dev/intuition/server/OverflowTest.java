@@ -83,7 +83,7 @@ class OverflowTest {
     for (int from = 0; from < SERVICES; from += 10_000) {
       send(from, from + 10_000, now.minusMillis(100));
     }
-    assertEquals(SERVICES, ingest.transactions(), "every call is counted");
+    assertEquals(SERVICES, ingest.ingester().transactions(), "every call is counted");
     graphs.checkNotices();
     graphs.tick();
     long t0 = System.nanoTime();

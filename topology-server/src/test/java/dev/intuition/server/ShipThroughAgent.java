@@ -20,17 +20,17 @@ final class ShipThroughAgent {
   /** @param clock the agent's clock, as the server's is in the test */
   static long ship(int port, String token, List<Transaction> transactions,
       IngestController ingest, java.time.Clock clock) throws Exception {
-    long before = ingest.transactions();
+    long before = ingest.ingester().transactions();
     try (Shipper s = new Shipper(new Shipper.Settings(URI.create("http://127.0.0.1:" + port),
         token, 100_000, 500, Duration.ofMillis(50), Duration.ofSeconds(5)),
         new dev.intuition.wire.AgentIdentity("test", null, null), null, clock).start()) {
       transactions.forEach(s::offer);
       long deadline = System.nanoTime() + 20_000_000_000L;
-      while (ingest.transactions() - before < transactions.size()
+      while (ingest.ingester().transactions() - before < transactions.size()
           && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
     }
-    return ingest.transactions() - before;
+    return ingest.ingester().transactions() - before;
   }
 }

@@ -110,28 +110,12 @@ public class IngestController {
     }
   }
 
-  public long batches() {
-    return ingester.batches();
-  }
-
-  public long transactions() {
-    return ingester.transactions();
-  }
-
-  /** Client-side observations dropped because the server side reports the same calls. */
-  public long duplicates() {
-    return ingester.duplicates();
-  }
-
+  /** Batches refused with a 4xx. */
   public long refused() {
     return refused.get();
   }
 
-  /** Batches sent again after a lost answer, recognised and not applied twice. */
-  public long repeated() {
-    return ingester.repeated();
-  }
-
+  /** What applies the batches, and counts them (batches, transactions, duplicates, repeats). */
   public Ingester ingester() {
     return ingester;
   }
@@ -141,6 +125,7 @@ public class IngestController {
     return inFlight.peak();
   }
 
+  /** Batches answered 503: too many bytes in flight. */
   public long overloaded() {
     return inFlight.refused();
   }
