@@ -1,6 +1,7 @@
 package dev.intuition.agent;
 
 import dev.intuition.cli.Cli;
+import dev.intuition.cli.ServerPort;
 import dev.intuition.decoder.DecoderSettings;
 import dev.intuition.decoder.DecoderStats.Counter;
 import dev.intuition.decoder.Outcome;
@@ -18,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -46,10 +48,8 @@ final class DemoCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--port", paramLabel = "N", converter = Cli.Port.class, defaultValue = "8080",
-      description = "the server listens on N (default ${DEFAULT-VALUE})")
-  @Cli.Env("SERVER_PORT")
-  int port;
+  @Mixin
+  ServerPort serverPort;
 
   @Option(names = "--text",
       description = "print what the capture holds (edges, percentiles, slowest and failing requests)"
@@ -86,6 +86,7 @@ final class DemoCommand implements Callable<Integer> {
    * replayed into it in this one (target/demo/replay.log), until Ctrl-C.
    */
   private int live(Path file) throws IOException, InterruptedException {
+    int port = serverPort.port();
     if (ServerProcess.inUse(port)) {
       err.println("intuition demo: port " + port + " is in use; choose another with --port N");
       return 1;
@@ -127,7 +128,7 @@ final class DemoCommand implements Callable<Integer> {
   private boolean up(Process server, Duration limit) throws InterruptedException {
     var http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     var health = java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+        java.net.URI.create("http://127.0.0.1:" + serverPort.port() + "/actuator/health"))
         .timeout(Duration.ofSeconds(5)).build();
     long deadline = System.nanoTime() + limit.toNanos();
     while (server.isAlive() && System.nanoTime() < deadline) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -43,10 +44,8 @@ public final class ServerCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--port", paramLabel = "N", converter = Cli.Port.class, defaultValue = "8080",
-      description = "listen on N (default ${DEFAULT-VALUE})")
-  @Cli.Env("SERVER_PORT")
-  int port;
+  @Mixin
+  ServerPort port;
 
   @Option(names = "--token", paramLabel = "TOKEN",
       description = "the token agents must present (default: a random one, printed at start)")
@@ -73,7 +72,7 @@ public final class ServerCommand implements Callable<Integer> {
 
   /** The Spring properties this command line means. */
   public List<String> properties() {
-    int listen = port;
+    int listen = port.port();
     List<String> rest = new ArrayList<>();
     for (String s : settings) {
       if (!s.matches("--[a-zA-Z][\\w.\\-\\[\\]]*=.*")) {
