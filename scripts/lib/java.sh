@@ -1,4 +1,5 @@
-# Sourced by ./intuition and ./mvnw: exports JAVA_HOME pointing at a JDK >= 21.
+# Sourced by ./intuition and ./mvnw: exports JAVA_HOME pointing at a JDK >= 21, and sets JAVA_MAJOR
+# to its version.
 # Order: $JAVA_HOME if new enough, then the JDK with the highest version under /usr/lib/jvm, then `java`
 # on the PATH. Every ./intuition command runs this, so it uses bash builtins only where it can: a
 # process costs 5 to 15 ms to start on the machines we measured (README, "Decoding captures").
@@ -22,12 +23,6 @@ read_java_major() {
       | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1)
   fi
   JAVA_MAJOR=$v
-}
-
-# The same, printed (for scripts: `$(java_major "$JAVA_HOME")`).
-java_major() {
-  read_java_major "$1"
-  echo "$JAVA_MAJOR"
 }
 
 # Sets JAVA_HOME to a JDK >= 21 and JAVA_MAJOR to its version; returns 1 when there is none.
