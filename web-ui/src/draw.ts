@@ -2,8 +2,8 @@
 // dots stay fluid without a GPU: every edge of one colour is one path; dots are plain rectangles, one
 // colour at a time, which Skia rasterises on its fast path for anti-aliased rectangles (one path of
 // thousands of squares goes through its general scan converter, about 10 ms more per frame at
-// commit on 2 cores, README "Performance"). Labels are drawn in screen space at a fixed size (legible at every zoom) and skipped where
-// they would overlap.
+// commit on 2 cores, README "Performance"). Labels are drawn in screen space at a fixed size
+// (legible at every zoom) and skipped where they would overlap.
 
 import { Camera } from './camera';
 import { Dots } from './dots';

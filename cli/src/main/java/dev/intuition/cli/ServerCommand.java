@@ -45,7 +45,7 @@ public final class ServerCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Mixin
-  ServerPort port;
+  ServerPort serverPort;
 
   @Option(names = "--token", paramLabel = "TOKEN",
       description = "the token agents must present (default: a random one, printed at start)")
@@ -72,7 +72,7 @@ public final class ServerCommand implements Callable<Integer> {
 
   /** The Spring properties this command line means. */
   public List<String> properties() {
-    int listen = port.port();
+    int listen = serverPort.port();
     List<String> rest = new ArrayList<>();
     for (String s : settings) {
       if (!s.matches("--[a-zA-Z][\\w.\\-\\[\\]]*=.*")) {
