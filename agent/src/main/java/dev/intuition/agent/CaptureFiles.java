@@ -75,6 +75,9 @@ final class CaptureFiles {
     Map<Integer, TrafficDecoder> decoders = new HashMap<>();
     long[] shift = {Long.MIN_VALUE};
     PacketSink sink = new PacketSink() {
+      private int lastIface = -1;
+      private TrafficDecoder last;
+
       @Override
       public void packet(LinkType link, long ts, byte[] frame, int off, int len) {
         packet(0, link, ts, frame, off, len);
@@ -97,24 +100,35 @@ final class CaptureFiles {
             }
           }
         }
-        decoders.computeIfAbsent(iface, i -> {
-          ContainerInfo observer = observers.apply(i);
-          TransactionListener l = !tag ? out : new TransactionListener() {
-            @Override
-            public void transaction(Transaction t) {
-              Transaction tagged = Tagger.tag(t, observer, inventory);
-              if (tagged != null) {
-                out.transaction(tagged);
-              }
-            }
+        // Nearly every packet is on the interface of the one before: no map lookup, and no lambda
+        // (a capturing lambda is a new object per call) on that path.
+        TrafficDecoder d = iface == lastIface ? last : decoders.get(iface);
+        if (d == null) {
+          d = decoder(iface);
+          decoders.put(iface, d);
+        }
+        lastIface = iface;
+        last = d;
+        d.packet(link, when, frame, off, len);
+      }
 
-            @Override
-            public void encryptedConnection(dev.intuition.decoder.Connection c, String name) {
-              out.encryptedConnection(c, name);
+      private TrafficDecoder decoder(int iface) {
+        ContainerInfo observer = observers.apply(iface);
+        TransactionListener l = !tag ? out : new TransactionListener() {
+          @Override
+          public void transaction(Transaction t) {
+            Transaction tagged = Tagger.tag(t, observer, inventory);
+            if (tagged != null) {
+              out.transaction(tagged);
             }
-          };
-          return new TrafficDecoder(settings, l);
-        }).packet(link, when, frame, off, len);
+          }
+
+          @Override
+          public void encryptedConnection(dev.intuition.decoder.Connection c, String name) {
+            out.encryptedConnection(c, name);
+          }
+        };
+        return new TrafficDecoder(settings, l);
       }
     };
     CaptureReader.Result read = CaptureReader.read(in, sink);
