@@ -2,6 +2,7 @@ package dev.intuition.decoder.json;
 
 import dev.intuition.decoder.Endpoint;
 import dev.intuition.decoder.Transaction;
+import dev.intuition.decoder.json.JsonWriter.Name;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -22,38 +23,65 @@ public final class TransactionJson {
     return w.toString();
   }
 
+  // The names, encoded once (JsonWriter.Name): writing them was half of the JSON writer's time.
+  private static final Name PROTOCOL = Name.of("protocol");
+  private static final Name CLIENT = Name.of("client");
+  private static final Name SERVER = Name.of("server");
+  private static final Name IP = Name.of("ip");
+  private static final Name PORT = Name.of("port");
+  private static final Name START = Name.of("start");
+  private static final Name END = Name.of("end");
+  private static final Name DURATION_MICROS = Name.of("durationMicros");
+  private static final Name METHOD = Name.of("method");
+  private static final Name RESOURCE = Name.of("resource");
+  private static final Name QUERY = Name.of("query");
+  private static final Name STATUS = Name.of("status");
+  private static final Name OUTCOME = Name.of("outcome");
+  private static final Name REQUEST_BYTES = Name.of("requestBytes");
+  private static final Name RESPONSE_BYTES = Name.of("responseBytes");
+  private static final Name ROWS = Name.of("rows");
+  private static final Name HOST = Name.of("host");
+  private static final Name FORWARDED_FOR = Name.of("forwardedFor");
+  private static final Name PARAMS = Name.of("params");
+  private static final Name NOTES = Name.of("notes");
+  private static final Name CLIENT_CONTAINER = Name.of("clientContainer");
+  private static final Name SERVER_CONTAINER = Name.of("serverContainer");
+  private static final Name CLIENT_SERVICE = Name.of("clientService");
+  private static final Name SERVER_SERVICE = Name.of("serverService");
+  private static final Name OBSERVED_AT = Name.of("observedAt");
+
   /** One transaction as a JSON object, in the field order of DESIGN.md. */
   public static void write(Transaction t, JsonWriter w) {
     w.beginObject();
-    w.field("protocol", t.protocol().wireName());
-    endpoint(w, "client", t.client());
-    endpoint(w, "server", t.server());
-    w.field("start", t.start());
-    w.field("end", t.end());
-    w.field("durationMicros", t.durationMicros());
-    w.field("method", t.method());
-    w.field("resource", t.resource());
-    w.field("query", t.query());
-    w.field("status", t.status());
-    w.field("outcome", t.outcome().wireName());
-    w.field("requestBytes", t.requestBytes());
-    w.field("responseBytes", t.responseBytes());
-    w.field("rows", t.rows());
-    w.field("host", t.host());
-    w.field("forwardedFor", t.forwardedFor());
-    w.field("params", t.params());
+    w.field(PROTOCOL, t.protocol().wireName());
+    endpoint(w, CLIENT, t.client());
+    endpoint(w, SERVER, t.server());
+    w.field(START, t.start());
+    w.field(END, t.end());
+    w.field(DURATION_MICROS, t.durationMicros());
+    w.field(METHOD, t.method());
+    w.field(RESOURCE, t.resource());
+    w.field(QUERY, t.query());
+    w.field(STATUS, t.status());
+    w.field(OUTCOME, t.outcome().wireName());
+    w.field(REQUEST_BYTES, t.requestBytes());
+    w.field(RESPONSE_BYTES, t.responseBytes());
+    w.field(ROWS, t.rows());
+    w.field(HOST, t.host());
+    w.field(FORWARDED_FOR, t.forwardedFor());
+    w.field(PARAMS, t.params());
     if (!t.notes().isEmpty()) {
-      w.name("notes").beginArray();
+      w.name(NOTES).beginArray();
       for (String note : t.notes()) {
         w.value(note);
       }
       w.endArray();
     }
-    w.field("clientContainer", t.clientContainer());
-    w.field("serverContainer", t.serverContainer());
-    w.field("clientService", t.clientService());
-    w.field("serverService", t.serverService());
-    w.field("observedAt", t.observedAt());
+    w.field(CLIENT_CONTAINER, t.clientContainer());
+    w.field(SERVER_CONTAINER, t.serverContainer());
+    w.field(CLIENT_SERVICE, t.clientService());
+    w.field(SERVER_SERVICE, t.serverService());
+    w.field(OBSERVED_AT, t.observedAt());
     w.endObject();
   }
 
@@ -79,7 +107,7 @@ public final class TransactionJson {
     return sb.append(s);
   }
 
-  private static void endpoint(JsonWriter w, String name, Endpoint e) {
-    w.name(name).beginObject().field("ip", e.ip()).field("port", e.port()).endObject();
+  private static void endpoint(JsonWriter w, Name name, Endpoint e) {
+    w.name(name).beginObject().field(IP, e.ip()).field(PORT, e.port()).endObject();
   }
 }

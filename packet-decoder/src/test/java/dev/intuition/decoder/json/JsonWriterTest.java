@@ -136,4 +136,20 @@ class JsonWriterTest {
         + "\"d\":-9223372036854775808,\"e\":true,\"f\":null,\"g\":[1.5,null,{},[]]}", w.toString());
     assertThrows(IllegalStateException.class, () -> new JsonWriter().endObject());
   }
+
+  @Test
+  void aNameEncodedBeforehandIsWrittenAsTheSameNameAsText() {
+    String[] names = {"host", "", "a\"b\\c\n\u0001", "caf\u00e9 \u2028 \ud83d\ude00 \ud800"};
+    for (String name : names) {
+      JsonWriter text = new JsonWriter();
+      text.beginObject().field(name, "v").field(name, 7L).field(name, (String) null)
+          .field(name, (Long) null).field(name, Instant.EPOCH).endObject();
+      JsonWriter encoded = new JsonWriter();
+      JsonWriter.Name n = JsonWriter.Name.of(name);
+      encoded.beginObject().field(n, "v").field(n, 7L).field(n, (String) null)
+          .field(n, (Long) null).field(n, Instant.EPOCH).endObject();
+      assertEquals(text.toString(), encoded.toString(), name);
+    }
+    assertEquals("\"host\"", JsonWriter.Name.of("host").toString());
+  }
 }
