@@ -24,9 +24,9 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    // picocli looks for Groovy's Closure class when it first starts unless told not to: a class that
-    // is not there, so the class loader opens every jar of the class path to be sure (about 20 ms of
-    // every start, a tenth of decode's start-up).
+    // picocli looks for Groovy's Closure class when it first starts unless told not to: a class
+    // that is not there, so the class loader opens every jar of the class path to be sure (about
+    // 20 ms of every start, a tenth of decode's start-up).
     if (System.getProperty("picocli.disable.closures") == null) {
       System.setProperty("picocli.disable.closures", "true");
     }
