@@ -110,4 +110,29 @@ class TimeoutsAndOverridesTest {
     assertEquals(0, d.transactions().size());
     assertEquals(1, d.stats().get(DecoderStats.Counter.UNKNOWN_PROTOCOL_CONNECTIONS));
   }
+
+  /**
+   * The decoder takes a packet's connection from the packet before when they match: a connection
+   * that ended in between must not be found that way. Here the packet after the end is the first of
+   * the same addresses and ports again.
+   */
+  @Test
+  void packetsAfterAConnectionEndedOnTheSamePortsAreNotTakenForIt() {
+    String ok = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+    Traffic t = new Traffic();
+    int port = 40000;
+    SyntheticConnection first = new SyntheticConnection(Traffic.CLIENT, port, Traffic.SERVER, 80,
+        1_700_000_000_000_000L, t.frames::add);
+    first.handshake().client(ascii("GET /a HTTP/1.1\r\n\r\n")).server(ascii(ok)).close();
+    // After TIME-WAIT, the same ports (and here the same initial sequence numbers) again.
+    SyntheticConnection second = new SyntheticConnection(Traffic.CLIENT, port, Traffic.SERVER, 80,
+        first.now() + 300_000_000L, t.frames::add);
+    second.handshake().client(ascii("GET /b HTTP/1.1\r\n\r\n")).server(ascii(ok)).reset(true);
+    // Within TIME-WAIT after the reset: a late segment of the reset connection, not a new one.
+    second.advance(1_000).client(ascii("GET /c HTTP/1.1\r\n\r\n"));
+    Captures.Decoded d = t.decode(DecoderSettings.defaults(), f -> f);
+    assertEquals(List.of("/a", "/b"), d.transactions().stream().map(Transaction::resource).toList());
+    assertEquals(2, d.stats().get(DecoderStats.Counter.CONNECTIONS));
+    assertTrue(d.stats().get(DecoderStats.Counter.RETRANSMITTED_SEGMENTS) >= 1);
+  }
 }

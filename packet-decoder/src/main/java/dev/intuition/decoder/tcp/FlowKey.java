@@ -13,6 +13,14 @@ record FlowKey(long hiA, long loA, int portA, long hiB, long loB, int portB) {
     return new FlowKey(s.dstHi, s.dstLo, s.dstPort, s.srcHi, s.srcLo, s.srcPort);
   }
 
+  /** Whether the segment belongs to this connection, in either direction. */
+  boolean matches(TcpSegment s) {
+    return s.srcLo == loA && s.dstLo == loB && s.srcPort == portA && s.dstPort == portB
+        && s.srcHi == hiA && s.dstHi == hiB
+        || s.srcLo == loB && s.dstLo == loA && s.srcPort == portB && s.dstPort == portA
+        && s.srcHi == hiB && s.dstHi == hiA;
+  }
+
   /** Whether the segment was sent by endpoint A. */
   boolean sentByA(TcpSegment s) {
     return s.srcLo == loA && s.srcHi == hiA && s.srcPort == portA;

@@ -34,6 +34,7 @@ public final class TcpReassembler {
     final TcpStream fromA;
     final TcpStream fromB;
     long lastSeenMicros;
+    boolean closed;
 
     Tracked(FlowKey key, StreamListener listener) {
       this.key = key;
@@ -43,6 +44,7 @@ public final class TcpReassembler {
     }
 
     void close(CloseReason reason, long ts) {
+      closed = true;
       if (reason != CloseReason.RESET) {
         fromA.flushAll(ts);
         fromB.flushAll(ts);
@@ -60,6 +62,8 @@ public final class TcpReassembler {
   private final DecoderStats stats;
   private final Function<ConnectionInfo, StreamListener> listenerFactory;
   private final LinkedHashMap<FlowKey, Tracked> table = new LinkedHashMap<>(1024, 0.75f, true);
+  /** The connection of the last segment, unless it has closed since. */
+  private Tracked last;
   /**
    * Connections that ended by FIN or RST, with the ISN of their SYN: packets that arrive for them
    * afterwards (retransmissions, duplicated captures) are not a new connection. Bounded, oldest out.
@@ -92,8 +96,18 @@ public final class TcpReassembler {
     if (ts - lastSweepMicros >= SWEEP_INTERVAL_MICROS || lastSweepMicros == Long.MIN_VALUE) {
       sweep(ts);
     }
-    FlowKey key = FlowKey.of(s);
-    Tracked t = table.get(key);
+    // Most packets belong to the connection of the packet before (a request and its ACK, a burst):
+    // then that connection is taken without a key or a lookup. It is the table's most recent entry,
+    // so skipping get() leaves the access order as it was.
+    FlowKey key;
+    Tracked t;
+    if (last != null && !last.closed && last.key.matches(s)) {
+      key = last.key;
+      t = last;
+    } else {
+      key = FlowKey.of(s);
+      t = table.get(key);
+    }
     boolean syn = s.has(TcpSegment.SYN);
     boolean synOnly = syn && !s.has(TcpSegment.ACK);
     if (t != null && synOnly) {
@@ -120,6 +134,7 @@ public final class TcpReassembler {
       t = open(key, s, ts);
     }
     t.lastSeenMicros = ts;
+    last = t;
     boolean fromA = key.sentByA(s);
     TcpStream stream = fromA ? t.fromA : t.fromB;
     TcpStream reverse = fromA ? t.fromB : t.fromA;
