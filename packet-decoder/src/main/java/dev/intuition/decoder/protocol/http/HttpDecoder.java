@@ -35,6 +35,24 @@ public final class HttpDecoder extends PairingDecoder {
   private static final String[] KNOWN_METHODS = {
       "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "TRACE", "CONNECT", "PROPFIND",
       "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "PURGE", "REPORT", "SEARCH"};
+  private static final byte[][] KNOWN_METHOD_BYTES = new byte[KNOWN_METHODS.length][];
+
+  static {
+    for (int i = 0; i < KNOWN_METHODS.length; i++) {
+      KNOWN_METHOD_BYTES[i] = Ascii.bytes(KNOWN_METHODS[i]);
+    }
+  }
+
+  // What the parser compares with, as bytes (Ascii.bytes).
+  private static final byte[] HTTP = Ascii.bytes("HTTP/");
+  private static final byte[] HTTP_1 = Ascii.bytes("HTTP/1.");
+  private static final byte[] HOST = Ascii.bytes("host");
+  private static final byte[] CONTENT_TYPE = Ascii.bytes("content-type");
+  private static final byte[] CONTENT_LENGTH = Ascii.bytes("content-length");
+  private static final byte[] X_FORWARDED_FOR = Ascii.bytes("x-forwarded-for");
+  private static final byte[] TRANSFER_ENCODING = Ascii.bytes("transfer-encoding");
+  private static final byte[] CHUNKED = Ascii.bytes("chunked");
+  private static final byte[] FORM = Ascii.bytes("application/x-www-form-urlencoded");
 
   private enum State { START, RESYNC, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE }
 
@@ -285,18 +303,18 @@ public final class HttpDecoder extends PairingDecoder {
           }
           switch (nameLen) {
             case 4 -> {
-              if (Ascii.equalsLower(b, line, 4, "host")) {
+              if (Ascii.equalsLower(b, line, 4, HOST)) {
                 hostOff = v;
                 hostLen = ve - v;
               }
             }
             case 12 -> {
-              if (Ascii.equalsLower(b, line, 12, "content-type")) {
-                form = Ascii.containsLower(b, v, ve - v, "application/x-www-form-urlencoded");
+              if (Ascii.equalsLower(b, line, 12, CONTENT_TYPE)) {
+                form = Ascii.containsLower(b, v, ve - v, FORM);
               }
             }
             case 14 -> {
-              if (Ascii.equalsLower(b, line, 14, "content-length")) {
+              if (Ascii.equalsLower(b, line, 14, CONTENT_LENGTH)) {
                 long cl = Ascii.parseDecimal(b, v, ve);
                 if (cl < 0 || (contentLength >= 0 && cl != contentLength)) {
                   return Head.MALFORMED; // RFC 9112 6.3: invalid or conflicting Content-Length
@@ -305,15 +323,15 @@ public final class HttpDecoder extends PairingDecoder {
               }
             }
             case 15 -> {
-              if (Ascii.equalsLower(b, line, 15, "x-forwarded-for")) {
+              if (Ascii.equalsLower(b, line, 15, X_FORWARDED_FOR)) {
                 int comma = Ascii.indexOf(b, v, ve, (byte) ',');
                 xffOff = v;
                 xffLen = (comma < 0 ? ve : comma) - v;
               }
             }
             case 17 -> {
-              if (Ascii.equalsLower(b, line, 17, "transfer-encoding")) {
-                chunked = Ascii.containsLower(b, v, ve - v, "chunked");
+              if (Ascii.equalsLower(b, line, 17, TRANSFER_ENCODING)) {
+                chunked = Ascii.containsLower(b, v, ve - v, CHUNKED);
               }
             }
             default -> { }
@@ -405,7 +423,7 @@ public final class HttpDecoder extends PairingDecoder {
       int startEnd = h.startEnd();
       int sp1 = Ascii.indexOf(b, p, startEnd, (byte) ' ');
       int sp2 = Ascii.lastIndexOf(b, p, startEnd, (byte) ' ');
-      if (sp1 <= p || sp2 <= sp1 + 1 || !Ascii.startsWith(b, sp2 + 1, startEnd, "HTTP/")
+      if (sp1 <= p || sp2 <= sp1 + 1 || !Ascii.startsWith(b, sp2 + 1, startEnd, HTTP)
           || !isToken(b, p, sp1)) {
         return false;
       }
@@ -502,7 +520,7 @@ public final class HttpDecoder extends PairingDecoder {
     boolean start(Head h, byte[] b, int p, long ts) {
       int startEnd = h.startEnd();
       // HTTP/1.1 SP 3DIGIT SP reason
-      if (!Ascii.startsWith(b, p, startEnd, "HTTP/") || startEnd - p < 12 || b[p + 8] != ' ') {
+      if (!Ascii.startsWith(b, p, startEnd, HTTP) || startEnd - p < 12 || b[p + 8] != ' ') {
         return false;
       }
       long code = Ascii.parseDecimal(b, p + 9, p + 12);
@@ -603,11 +621,11 @@ public final class HttpDecoder extends PairingDecoder {
       return false;
     }
     int last = Ascii.lastIndexOf(b, sp + 1, end, (byte) ' ');
-    return last > sp && Ascii.startsWith(b, last + 1, end, "HTTP/1.");
+    return last > sp && Ascii.startsWith(b, last + 1, end, HTTP_1);
   }
 
   static boolean looksLikeStatusLine(byte[] b, int p, int end) {
-    return end - p >= 12 && Ascii.startsWith(b, p, end, "HTTP/1.") && b[p + 8] == ' '
+    return end - p >= 12 && Ascii.startsWith(b, p, end, HTTP_1) && b[p + 8] == ' '
         && Ascii.parseDecimal(b, p + 9, p + 12) >= 100;
   }
 
@@ -620,13 +638,14 @@ public final class HttpDecoder extends PairingDecoder {
   }
 
   public static boolean looksLikeResponseStart(byte[] b, int off, int len) {
-    return Ascii.startsWith(b, off, off + len, "HTTP/1.") && len >= 9 && b[off + 8] == ' ';
+    return Ascii.startsWith(b, off, off + len, HTTP_1) && len >= 9 && b[off + 8] == ' ';
   }
 
   private static String knownMethod(byte[] b, int off, int len) {
-    for (String m : KNOWN_METHODS) {
-      if (m.length() == len && Ascii.startsWith(b, off, off + len, m)) {
-        return m;
+    for (int i = 0; i < KNOWN_METHODS.length; i++) {
+      if (KNOWN_METHOD_BYTES[i].length == len && Ascii.startsWith(b, off, off + len,
+          KNOWN_METHOD_BYTES[i])) {
+        return KNOWN_METHODS[i];
       }
     }
     return null;
