@@ -116,8 +116,8 @@ public final class Main {
           "Run './intuition COMMAND --help' for a command's options. Environment: JAVA_HOME (a JDK"
               + " >= 21), JAVA_OPTS (extra JVM flags), INTUITION_AGENT_JAVA_OPTS (agent, record and"
               + " demo; default: serial GC, 128 MB heap), INTUITION_DECODE_JAVA_OPTS (decode's; default:"
-              + " serial GC, 16 MB young generation), INTUITION_SERVER_JAVA_OPTS (the server's;"
-              + " default -Xmx1g)."})
+              + " serial GC, 16 MB young generation, C1 only, huge pages),"
+              + " INTUITION_SERVER_JAVA_OPTS (the server's; default -Xmx1g)."})
   static final class Intuition implements Callable<Integer> {
     @Spec
     CommandSpec spec;
