@@ -32,6 +32,9 @@ final class CaptureFiles {
   record Summary(CaptureReader.Result read, Map<DecoderStats.Counter, Long> stats,
       RuntimeException internalError, String firstDecodeError) {}
 
+  /** Bytes the read-ahead thread copies at a time ({@link ReadAhead#CHUNKS} such chunks at most). */
+  static final int READ_CHUNK = 1 << 20;
+
   private CaptureFiles() {}
 
   static Summary decode(Path file, DecoderSettings settings, TransactionListener out,
@@ -46,11 +49,12 @@ final class CaptureFiles {
   static Summary decode(Path file, DecoderSettings settings, TransactionListener out,
       boolean realTime, BooleanSupplier stop) throws IOException {
     if (Bundle.isBundle(file)) {
-      try (Bundle bundle = Bundle.open(file); InputStream in = stoppable(bundle.capture(), stop)) {
+      try (Bundle bundle = Bundle.open(file);
+          InputStream in = stoppable(new ReadAhead(bundle.capture(), READ_CHUNK), stop)) {
         return run(in, settings, out, realTime, bundle::observer, bundle.inventory(), true);
       }
     }
-    try (InputStream in = stoppable(Files.newInputStream(file), stop)) {
+    try (InputStream in = stoppable(new ReadAhead(Files.newInputStream(file), READ_CHUNK), stop)) {
       return run(in, settings, out, realTime, i -> null, Inventory.EMPTY, false);
     }
   }
