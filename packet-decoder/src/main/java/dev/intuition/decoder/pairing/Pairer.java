@@ -129,17 +129,14 @@ public final class Pairer {
   }
 
   private void emit(Request req, Response resp, Outcome outcome) {
-    List<String> notes = List.of(); // most transactions have none: no list to make and copy
-    if (req != null && req.notes != null || resp != null && resp.notes != null) {
-      notes = new ArrayList<>(2);
-      if (req != null && req.notes != null) {
-        notes.addAll(req.notes);
-      }
-      if (resp != null && resp.notes != null) {
-        for (String n : resp.notes) {
-          if (!notes.contains(n)) {
-            notes.add(n);
-          }
+    List<String> notes = new ArrayList<>(2);
+    if (req != null && req.notes != null) {
+      notes.addAll(req.notes);
+    }
+    if (resp != null && resp.notes != null) {
+      for (String n : resp.notes) {
+        if (!notes.contains(n)) {
+          notes.add(n);
         }
       }
     }
