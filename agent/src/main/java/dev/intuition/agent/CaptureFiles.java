@@ -49,14 +49,18 @@ final class CaptureFiles {
   static Summary decode(Path file, DecoderSettings settings, TransactionListener out,
       boolean realTime, BooleanSupplier stop) throws IOException {
     if (Bundle.isBundle(file)) {
-      try (Bundle bundle = Bundle.open(file);
-          InputStream in = stoppable(new ReadAhead(bundle.capture(), READ_CHUNK), stop)) {
+      try (Bundle bundle = Bundle.open(file); InputStream in = readAhead(bundle.capture(), stop)) {
         return run(in, settings, out, realTime, bundle::observer, bundle.inventory(), true);
       }
     }
-    try (InputStream in = stoppable(new ReadAhead(Files.newInputStream(file), READ_CHUNK), stop)) {
+    try (InputStream in = readAhead(Files.newInputStream(file), stop)) {
       return run(in, settings, out, realTime, i -> null, Inventory.EMPTY, false);
     }
+  }
+
+  /** The capture read ahead on a thread of its own, ending early once {@code stop} says so. */
+  private static InputStream readAhead(InputStream in, BooleanSupplier stop) {
+    return stoppable(new ReadAhead(in, READ_CHUNK), stop);
   }
 
   private static InputStream stoppable(InputStream in, BooleanSupplier stop) {

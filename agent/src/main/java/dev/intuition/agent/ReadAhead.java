@@ -53,8 +53,8 @@ final class ReadAhead extends InputStream {
     if (len == 0) {
       return 0;
     }
-    if (current == null || (current.length() >= 0 && pos == current.length())) {
-      if (current != null && current.length() >= 0) {
+    if (current == null || pos == current.length()) { // the end (length -1) is never used up
+      if (current != null) {
         empty.add(current.bytes()); // room is certain: at most CHUNKS arrays exist
       }
       current = take();
