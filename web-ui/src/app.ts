@@ -66,7 +66,8 @@ export class App implements PanelHost, ToolbarHost, InputHost {
     this.store = new ViewStore(doc.location.search);
     this.store.subscribe((before, after) => this.onStateChange(before, after));
     this.timebar = new TimeBar(this.store, () => this.togglePause());
-    this.renderer = new Renderer(byId<HTMLCanvasElement>('graph'));
+    this.renderer = new Renderer(byId<HTMLCanvasElement>('graph'), byId<HTMLCanvasElement>('graph-dots'),
+      byId<HTMLCanvasElement>('graph-over'));
     this.stream = new GraphStream((g, _type, at, parseMs) => {
       record(this.timings.parse, parseMs);
       this.onLiveGraph(g, at);

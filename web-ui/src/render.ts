@@ -1,8 +1,10 @@
-// The renderer: the picture on the canvas, frame after frame. It holds the scene (what is drawn and
+// The renderer: the picture on the canvases, frame after frame. It holds the scene (what is drawn and
 // where) and puts its rooms together: the camera (camera.ts), the dot simulation (dots.ts), hit
 // testing (hittest.ts) and drawing (draw.ts). Everything but the dots changes only with the scene,
-// the camera, the hover or the selection: it is drawn into two cached layers (under and over the
-// dots), so that a frame costs two copies and the dots, whatever the number of edges.
+// the camera, the hover or the selection, so the picture is three canvases stacked by the browser:
+// the edges under the dots, the dots, and the services with their labels over them. A frame clears
+// and draws the dots alone; the other two are redrawn only when what they show changed, and the
+// browser's compositor lays the three on each other off the page's thread.
 
 import { Camera } from './camera';
 import { Dots } from './dots';
@@ -21,7 +23,10 @@ export { hitToSelection } from './hittest';
 
 export class Renderer {
   readonly camera = new Camera();
-  private readonly ctx: CanvasRenderingContext2D;
+  /** The edges (under the dots), the dots, the services and labels (over them). */
+  private readonly under: CanvasRenderingContext2D;
+  private readonly dotsCtx: CanvasRenderingContext2D;
+  private readonly over: CanvasRenderingContext2D;
   private readonly painter = new Painter(this.camera);
   private readonly dots = new Dots();
   private scene: Scene = {
@@ -31,8 +36,9 @@ export class Renderer {
   private dpr = 1;
   private last = 0;
   private frames: number[] = [];
-  private readonly layers: CanvasRenderingContext2D[] = [];
-  /** What each cached layer was last drawn from; a layer is redrawn only when its key changes. */
+  /** The labels, drawn apart (text is slow to draw) and copied onto the services' canvas. */
+  private labels: CanvasRenderingContext2D | null = null;
+  /** What each canvas was last drawn from; one is redrawn only when its key changes. */
   private underKey = '';
   private nodesKey = '';
   private labelsKey = '';
@@ -53,10 +59,15 @@ export class Renderer {
   /** Told how long each redraw of the cached layers took, and of it each layer's (milliseconds). */
   onLayers: ((ms: number, underMs: number, labelsMs: number, nodesMs: number) => void) | null = null;
 
-  constructor(private readonly canvas: HTMLCanvasElement) {
-    const ctx = canvas.getContext('2d', { alpha: false });
-    if (!ctx) throw new Error('this browser cannot draw on a canvas');
-    this.ctx = ctx;
+  /**
+   * @param canvas the edges, and the canvas that takes the pointer
+   * @param dots the dots, stacked over it
+   * @param over the services and labels, stacked over the dots
+   */
+  constructor(private readonly canvas: HTMLCanvasElement, dots: HTMLCanvasElement, over: HTMLCanvasElement) {
+    this.under = context(canvas, false);
+    this.dotsCtx = context(dots, true);
+    this.over = context(over, true);
   }
 
   get selection(): Selection {
@@ -117,8 +128,14 @@ export class Renderer {
     this.dpr = window.devicePixelRatio || 1;
     this.camera.width = this.canvas.clientWidth;
     this.camera.height = this.canvas.clientHeight;
-    this.canvas.width = Math.max(1, Math.round(this.camera.width * this.dpr));
-    this.canvas.height = Math.max(1, Math.round(this.camera.height * this.dpr));
+    const width = Math.max(1, Math.round(this.camera.width * this.dpr));
+    const height = Math.max(1, Math.round(this.camera.height * this.dpr));
+    for (const ctx of [this.under, this.dotsCtx, this.over]) {
+      if (ctx.canvas.width !== width || ctx.canvas.height !== height) {
+        ctx.canvas.width = width; // which clears it: the keys below hold the size, so it is redrawn
+        ctx.canvas.height = height;
+      }
+    }
   }
 
   /** Frames per second over the last two seconds. */
@@ -220,9 +237,9 @@ export class Renderer {
     const oy = camera.height / 2 - camera.y * s;
     const sx = (x: number) => x * s + ox;
     const sy = (y: number) => y * s + oy;
-    // Each cached layer is redrawn only when what it shows changed: an update that only moves the
-    // numbers leaves the edges alone, and the services too unless a ring changed; the labels (text
-    // is slow to draw) have a cache of their own, copied into the layer over the dots.
+    // Each canvas but the dots' is redrawn only when what it shows changed: an update that only
+    // moves the numbers leaves the edges alone, and the services too unless a ring changed; the
+    // labels have a cache of their own, copied onto the services' canvas.
     const view = `${this.canvas.width}x${this.canvas.height}|${camera.key()}|`
       + `${JSON.stringify(scene.hover)}|${JSON.stringify(scene.selection)}|`;
     const underKey = view + this.underSignature;
@@ -239,7 +256,7 @@ export class Renderer {
       };
       if (underKey !== this.underKey) {
         this.underKey = underKey;
-        const under = this.layer(0);
+        const under = this.under;
         under.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
         under.fillStyle = COLOURS.background;
         under.fillRect(0, 0, camera.width, camera.height);
@@ -247,8 +264,8 @@ export class Renderer {
         this.painter.drawEdges(under, scene, sx, sy, focus);
         lap(0);
       }
+      const labels = this.labelsLayer();
       if (labelsKey !== this.labelsKey) {
-        const labels = this.layer(2);
         labels.setTransform(1, 0, 0, 1, 0, 0);
         labels.clearRect(0, 0, this.canvas.width, this.canvas.height);
         labels.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
@@ -258,39 +275,37 @@ export class Renderer {
       if (nodesKey !== this.nodesKey || labelsKey !== this.labelsKey) {
         this.nodesKey = nodesKey;
         this.labelsKey = labelsKey;
-        const over = this.layer(1);
+        const over = this.over;
         over.setTransform(1, 0, 0, 1, 0, 0);
         over.clearRect(0, 0, this.canvas.width, this.canvas.height);
         over.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
         this.painter.drawNodes(over, scene, sx, sy, focus);
         over.setTransform(1, 0, 0, 1, 0, 0);
-        over.drawImage(this.layers[2].canvas, 0, 0);
+        over.drawImage(labels.canvas, 0, 0);
         lap(2);
       }
       this.onLayers?.(performance.now() - started, split[0], split[1], split[2]);
     }
-    const ctx = this.ctx;
+    const ctx = this.dotsCtx;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.drawImage(this.layers[0].canvas, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     this.painter.drawDots(ctx, scene, this.dots, sx, sy, focus);
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.drawImage(this.layers[1].canvas, 0, 0);
   }
 
-  private layer(i: number): CanvasRenderingContext2D {
-    let layer = this.layers[i];
-    if (!layer) {
-      const canvas = document.createElement('canvas');
-      const ctx = canvas.getContext('2d', { alpha: i > 0 }); // 0: under the dots, opaque
-      if (!ctx) throw new Error('this browser cannot draw on a canvas');
-      layer = ctx;
-      this.layers[i] = ctx;
+  private labelsLayer(): CanvasRenderingContext2D {
+    if (!this.labels) this.labels = context(document.createElement('canvas'), true);
+    const labels = this.labels;
+    if (labels.canvas.width !== this.canvas.width || labels.canvas.height !== this.canvas.height) {
+      labels.canvas.width = this.canvas.width;
+      labels.canvas.height = this.canvas.height;
     }
-    if (layer.canvas.width !== this.canvas.width || layer.canvas.height !== this.canvas.height) {
-      layer.canvas.width = this.canvas.width;
-      layer.canvas.height = this.canvas.height;
-    }
-    return layer;
+    return labels;
   }
+}
+
+function context(canvas: HTMLCanvasElement, alpha: boolean): CanvasRenderingContext2D {
+  const ctx = canvas.getContext('2d', { alpha });
+  if (!ctx) throw new Error('this browser cannot draw on a canvas');
+  return ctx;
 }
