@@ -36,8 +36,8 @@ export class Renderer {
   private dpr = 1;
   private last = 0;
   private frames: number[] = [];
-  /** The labels, drawn apart (text is slow to draw) and copied onto the services' canvas. */
-  private labels: CanvasRenderingContext2D | null = null;
+  /** The labels, drawn apart (text is slow to draw) on a canvas off the page, copied onto the services'. */
+  private readonly labels: CanvasRenderingContext2D;
   /** What each canvas was last drawn from; one is redrawn only when its key changes. */
   private underKey = '';
   private nodesKey = '';
@@ -68,6 +68,7 @@ export class Renderer {
     this.under = context(canvas, false);
     this.dotsCtx = context(dots, true);
     this.over = context(over, true);
+    this.labels = context(document.createElement('canvas'), true);
   }
 
   get selection(): Selection {
@@ -130,7 +131,7 @@ export class Renderer {
     this.camera.height = this.canvas.clientHeight;
     const width = Math.max(1, Math.round(this.camera.width * this.dpr));
     const height = Math.max(1, Math.round(this.camera.height * this.dpr));
-    for (const ctx of [this.under, this.dotsCtx, this.over]) {
+    for (const ctx of [this.under, this.dotsCtx, this.over, this.labels]) {
       if (ctx.canvas.width !== width || ctx.canvas.height !== height) {
         ctx.canvas.width = width; // which clears it: the keys below hold the size, so it is redrawn
         ctx.canvas.height = height;
@@ -264,7 +265,7 @@ export class Renderer {
         this.painter.drawEdges(under, scene, sx, sy, focus);
         lap(0);
       }
-      const labels = this.labelsLayer();
+      const labels = this.labels;
       if (labelsKey !== this.labelsKey) {
         labels.setTransform(1, 0, 0, 1, 0, 0);
         labels.clearRect(0, 0, this.canvas.width, this.canvas.height);
@@ -291,16 +292,6 @@ export class Renderer {
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     this.painter.drawDots(ctx, scene, this.dots, sx, sy, focus);
-  }
-
-  private labelsLayer(): CanvasRenderingContext2D {
-    if (!this.labels) this.labels = context(document.createElement('canvas'), true);
-    const labels = this.labels;
-    if (labels.canvas.width !== this.canvas.width || labels.canvas.height !== this.canvas.height) {
-      labels.canvas.width = this.canvas.width;
-      labels.canvas.height = this.canvas.height;
-    }
-    return labels;
   }
 }
 
