@@ -1,5 +1,6 @@
 // The server: REST under /api/v1 and the live stream on /ws/graph, reconnecting by itself.
 
+import { decodeCompact } from './compact';
 import { EdgeDetail, Graph, Notice, ServerInfo, ServiceDetail, Transaction } from './types';
 
 export class ApiError extends Error {
@@ -81,6 +82,7 @@ export class GraphStream {
   private connect(): void {
     const url = new URL('ws/graph', window.location.href);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.searchParams.set('format', 'compact'); // rows instead of objects: a quarter of the bytes
     this.onStatus({ state: 'connecting' });
     const socket = new WebSocket(url);
     this.socket = socket;
@@ -92,8 +94,9 @@ export class GraphStream {
       const receivedAt = performance.now();
       try {
         const message = JSON.parse(event.data as string);
+        const graph: Graph | undefined = message?.compact ? decodeCompact(message.compact) : message?.graph;
         const parseMs = performance.now() - receivedAt;
-        if (message && message.graph) this.onGraph(message.graph as Graph, message.type === 'snapshot' ? 'snapshot' : 'update', receivedAt, parseMs);
+        if (graph) this.onGraph(graph, message.type === 'snapshot' ? 'snapshot' : 'update', receivedAt, parseMs);
       } catch (e) {
         console.warn('intuition: unreadable stream message', e);
       }

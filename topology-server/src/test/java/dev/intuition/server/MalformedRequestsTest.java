@@ -157,6 +157,12 @@ class MalformedRequestsTest {
     check("ingest with an unknown encoding", "POST", request("POST", "/api/v1/ingest",
         "Authorization: Bearer t\r\nContent-Encoding: br\r\n", "{}".getBytes()));
     check("a websocket without upgrade", "GET", request("GET", "/ws/graph", "", null));
+    Answer format = request("GET", "/ws/graph?format=xml", "Upgrade: websocket\r\n"
+        + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n", null);
+    check("a websocket with an unknown format", "GET", format);
+    assertEquals(400, format.status(), format.body());
+    assertTrue(format.body().contains("compact"), format.body());
     check("xml wanted", "GET", request("GET", "/api/v1/graph?window=-1s",
         "Accept: application/xml\r\n", null));
     check("html wanted", "GET", request("GET", "/api/v1/graph?window=-1s",
@@ -168,13 +174,14 @@ class MalformedRequestsTest {
       "/api/v1/services/web", "/api/v1/ingest", "/actuator/health", "/actuator/prometheus",
       "/actuator", "/actuator/env", "/ws/graph", "/", "/index.html", "/login", "/error"};
   static final String[] KEYS = {"window", "at", "group", "client", "server", "protocol",
-      "outcome", "minDuration", "from", "to", "limit", "order", "since", "active", "next"};
+      "outcome", "minDuration", "from", "to", "limit", "order", "since", "active", "next",
+      "format"};
   static final String[] VALUES = {"", "-5000ms", "0", "00", "-1", "1", "60s", "31d", "32d",
       "744h", "99999999999999999999", "9223372036854775807", "1e9", "NaN", "Infinity",
       "+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z", "2026-11-30T00:00:00Z",
       "2026-13-45T99:99:99Z", "%00", "%zz", "%", "%%", "%E2%82", "%C3%A9", "%F0%9F%92%A9",
       "<script>alert(1)</script>", "'", "%22", "%5C", "null", "true", "http", "smtp", "error",
-      "slowest", "../..", "%2F%2F", "web", "INTERNET", "(other)"};
+      "slowest", "../..", "%2F%2F", "web", "INTERNET", "(other)", "compact", "graph"};
   static final String[] SEGMENTS = {"..", "%2e%2e", "%2E", ".", "%2f", "%5c", "", ";x=1",
       "%00", "%ff", "%C0%AE", "~", "web", "a%20b", "%F0%9F%92%A9", "*", "%3B", "api", "v1",
       "graph", "services", "WEB-INF", "META-INF", "static", "assets", "x".repeat(300)};

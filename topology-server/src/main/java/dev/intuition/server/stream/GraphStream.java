@@ -2,6 +2,8 @@ package dev.intuition.server.stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.intuition.core.GraphService;
+import dev.intuition.core.graph.CompactGraphFormat;
+import dev.intuition.core.graph.Graph;
 import dev.intuition.server.config.IntuitionProperties;
 import java.io.IOException;
 import java.time.Duration;
@@ -26,8 +28,11 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 /**
  * WebSocket {@code /ws/graph}: on connect a {@code snapshot} of the live graph, then an
  * {@code update} every {@code intuition.stream.interval} (1 s), each the graph of the last
- * {@code intuition.stream.window} (60 s): {@code {"type":"snapshot","graph":{...}}}. One graph is
- * computed per tick and handed to every browser's {@link Viewer}, which sends without blocking the
+ * {@code intuition.stream.window} (60 s): {@code {"type":"snapshot","graph":{...}}}; with
+ * {@code ?format=compact} (what the web UI asks for) {@code {"type":"snapshot","compact":{...}}},
+ * the same graph in rows ({@link CompactGraphFormat}, about a quarter of the bytes). One graph is
+ * computed per tick, written once per format in use, and handed to every browser's {@link Viewer},
+ * which sends without blocking the
  * others; a viewer more than {@code intuition.stream.max-behind} (5) updates behind is closed with a
  * reason. At most {@code intuition.stream.max-viewers} (1000) at once; more are closed with 1013 (try
  * again later). The handshake is refused (403) to a page of another origin unless it is listed in
@@ -82,9 +87,14 @@ public class GraphStream extends TextWebSocketHandler implements WebSocketConfig
       session.close(new CloseStatus(1013, "too many viewers (intuition.stream.max-viewers)"));
       return;
     }
-    Viewer viewer = new Viewer(session, maxBehind, sendTimeoutMillis, closer);
+    Format format = Format.of(session.getUri());
+    if (format == null) { // the handshake filter refuses these first; a client past it is closed
+      session.close(CloseStatus.POLICY_VIOLATION.withReason(Format.ERROR));
+      return;
+    }
+    Viewer viewer = new Viewer(session, maxBehind, sendTimeoutMillis, closer, format);
     viewers.put(session.getId(), viewer);
-    viewer.offer(message("snapshot"));
+    viewer.offer(message("snapshot", graphs.live(window), format));
   }
 
   @Override
@@ -106,11 +116,16 @@ public class GraphStream extends TextWebSocketHandler implements WebSocketConfig
       return;
     }
     try {
-      String update = message("update");
+      Graph graph = graphs.live(window);
+      Map<Format, String> updates = new java.util.EnumMap<>(Format.class);
       for (Viewer v : viewers.values()) {
         if (v.closed()) {
           viewers.remove(v.id());
         } else {
+          String update = updates.get(v.format());
+          if (update == null) {
+            updates.put(v.format(), update = message("update", graph, v.format()));
+          }
           v.offer(update);
         }
       }
@@ -119,7 +134,43 @@ public class GraphStream extends TextWebSocketHandler implements WebSocketConfig
     }
   }
 
-  private String message(String type) throws IOException {
-    return json.writeValueAsString(Map.of("type", type, "graph", graphs.live(window)));
+  private String message(String type, Graph graph, Format format) throws IOException {
+    return format == Format.COMPACT ? CompactGraphFormat.message(type, graph, json)
+        : json.writeValueAsString(Map.of("type", type, "graph", graph));
+  }
+
+  /** How a viewer wants the graph: {@code ?format=graph} (the default) or {@code compact}. */
+  enum Format {
+    GRAPH, COMPACT;
+
+    static final String ERROR = "unknown stream format: ?format= takes graph (the default) or "
+        + "compact";
+
+    /** The format a handshake's URI asks for; null for one that is not known. */
+    static Format of(java.net.URI uri) {
+      return ofQuery(uri == null ? null : uri.getRawQuery());
+    }
+
+    /** The same for a raw query string (null for none). */
+    static Format ofQuery(String query) {
+      Format format = GRAPH;
+      if (query == null) {
+        return format;
+      }
+      for (String param : query.split("&")) {
+        if (param.startsWith("format=")) {
+          String v = param.substring("format=".length());
+          format = switch (v) {
+            case "graph" -> GRAPH;
+            case "compact" -> COMPACT;
+            default -> null;
+          };
+          if (format == null) {
+            return null;
+          }
+        }
+      }
+      return format;
+    }
   }
 }

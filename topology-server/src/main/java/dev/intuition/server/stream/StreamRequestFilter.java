@@ -13,7 +13,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Requests to {@code /ws/graph} that are no WebSocket handshake (another method, no
  * {@code Upgrade: websocket}) get a JSON error that says how to connect, instead of the handshake
- * handler's empty refusal.
+ * handler's empty refusal; so does a handshake that asks for a format the stream does not know.
  */
 @Component
 class StreamRequestFilter extends OncePerRequestFilter {
@@ -36,6 +36,8 @@ class StreamRequestFilter extends OncePerRequestFilter {
     } else if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
       refuse(response, 400, "Bad Request", "the stream is a WebSocket: connect with a WebSocket "
           + "client (ws:// or wss://)");
+    } else if (GraphStream.Format.ofQuery(request.getQueryString()) == null) {
+      refuse(response, 400, "Bad Request", GraphStream.Format.ERROR);
     } else {
       chain.doFilter(request, response);
     }

@@ -26,14 +26,17 @@ final class Viewer {
   private final Session remote;
   private final int maxBehind;
   private final Executor closer;
+  private final GraphStream.Format format;
   private boolean sending;
   private String waiting;
   private int behind;
   private boolean closed;
   private long sent;
 
-  Viewer(WebSocketSession session, int maxBehind, long sendTimeoutMillis, Executor closer) {
+  Viewer(WebSocketSession session, int maxBehind, long sendTimeoutMillis, Executor closer,
+      GraphStream.Format format) {
     this.session = session;
+    this.format = format;
     this.remote = nativeSession(session);
     this.maxBehind = maxBehind;
     this.closer = closer;
@@ -55,6 +58,10 @@ final class Viewer {
 
   String id() {
     return session.getId();
+  }
+
+  GraphStream.Format format() {
+    return format;
   }
 
   /** Hands an update over; returns at once. */
