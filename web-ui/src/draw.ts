@@ -70,6 +70,17 @@ export class Painter {
    */
   static underSignature(s: Scene): string {
     const h = new Signature();
+    h.text(Painter.islandsSignature(s));
+    for (const g of s.geometry) {
+      h.text(g.edge.id).text(g.edge.health).int(emphasised(s, g.edge) ? 1 : 0)
+        .number(g.ax).number(g.ay).number(g.bx).number(g.by);
+    }
+    return h.value();
+  }
+
+  /** What the islands (the stacks' backgrounds, under the edges) show: their labels and members' places. */
+  static islandsSignature(s: Scene): string {
+    const h = new Signature();
     for (const island of s.islands) {
       h.text(island.label);
       for (const m of island.members) {
@@ -78,10 +89,6 @@ export class Painter {
       }
     }
     h.int(-1);
-    for (const g of s.geometry) {
-      h.text(g.edge.id).text(g.edge.health).int(emphasised(s, g.edge) ? 1 : 0)
-        .number(g.ax).number(g.ay).number(g.bx).number(g.by);
-    }
     return h.value();
   }
 

@@ -38,6 +38,13 @@ export class Renderer {
   private frames: number[] = [];
   /** The labels, drawn apart (text is slow to draw) on a canvas off the page, copied onto the services'. */
   private readonly labels: CanvasRenderingContext2D;
+  /**
+   * The background with the islands, drawn apart on a canvas off the page (large translucent shapes
+   * are slow to fill), copied under the edges: an update that changes an edge leaves them alone.
+   */
+  private readonly islands: CanvasRenderingContext2D;
+  private islandsKey = '';
+  private islandsSignature = '';
   /** What each canvas was last drawn from; one is redrawn only when its key changes. */
   private underKey = '';
   private nodesKey = '';
@@ -69,6 +76,7 @@ export class Renderer {
     this.dotsCtx = context(dots, true);
     this.over = context(over, true);
     this.labels = context(document.createElement('canvas'), true);
+    this.islands = context(document.createElement('canvas'), false);
   }
 
   get selection(): Selection {
@@ -120,6 +128,7 @@ export class Renderer {
       nodeById: new Map(graph.nodes.map((n) => [n.id, n])),
     };
     this.underSignature = Painter.underSignature(this.scene);
+    this.islandsSignature = Painter.islandsSignature(this.scene);
     this.nodesSignature = Painter.nodesSignature(this.scene);
     this.labelsSignatures = [Painter.labelsSignature(this.scene, false), Painter.labelsSignature(this.scene, true)];
     this.sceneAt = Math.min(this.sceneAt ?? receivedAt, receivedAt);
@@ -131,7 +140,7 @@ export class Renderer {
     this.camera.height = this.canvas.clientHeight;
     const width = Math.max(1, Math.round(this.camera.width * this.dpr));
     const height = Math.max(1, Math.round(this.camera.height * this.dpr));
-    for (const ctx of [this.under, this.dotsCtx, this.over, this.labels]) {
+    for (const ctx of [this.under, this.dotsCtx, this.over, this.labels, this.islands]) {
       if (ctx.canvas.width !== width || ctx.canvas.height !== height) {
         ctx.canvas.width = width; // which clears it: the keys below hold the size, so it is redrawn
         ctx.canvas.height = height;
@@ -257,11 +266,19 @@ export class Renderer {
       };
       if (underKey !== this.underKey) {
         this.underKey = underKey;
+        const islandsKey = `${this.canvas.width}x${this.canvas.height}|${camera.key()}|${this.islandsSignature}`;
+        if (islandsKey !== this.islandsKey) {
+          this.islandsKey = islandsKey;
+          const islands = this.islands;
+          islands.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+          islands.fillStyle = COLOURS.background;
+          islands.fillRect(0, 0, camera.width, camera.height);
+          this.painter.drawIslands(islands, scene, sx, sy);
+        }
         const under = this.under;
+        under.setTransform(1, 0, 0, 1, 0, 0);
+        under.drawImage(this.islands.canvas, 0, 0);
         under.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
-        under.fillStyle = COLOURS.background;
-        under.fillRect(0, 0, camera.width, camera.height);
-        this.painter.drawIslands(under, scene, sx, sy);
         this.painter.drawEdges(under, scene, sx, sy, focus);
         lap(0);
       }
