@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.intuition.core.Json;
+import dev.intuition.core.MutableClock;
 import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.Protocol;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Random;
@@ -32,33 +32,9 @@ import org.junit.jupiter.api.Test;
 class CompactGraphFormatTest {
   private final ObjectMapper json = Json.mapper();
 
-  /** A clock that tests move on. */
-  static final class MovingClock extends Clock {
-    Instant now;
-
-    MovingClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   /** A live graph with every kind of element: INTERNET, containers, quiet edges, odd latencies. */
   static Graph liveGraph() {
-    MovingClock clock = new MovingClock(T0.plusSeconds(30));
+    MutableClock clock = new MutableClock(T0.plusSeconds(30));
     GraphAggregator g = new GraphAggregator(clock, GraphAggregator.Settings.DEFAULT, null);
     Random r = new Random(3);
     for (int i = 0; i < 3000; i++) {
@@ -71,7 +47,7 @@ class CompactGraphFormatTest {
       }
     }
     g.add(tx("api", "cache", Protocol.REDIS, Outcome.OK, 120, T0.minusSeconds(30)));
-    clock.now = T0.plusSeconds(50); // cache's edge is quiet in the last minute, and fades later
+    clock.set(T0.plusSeconds(50)); // cache's edge is quiet in the last minute, and fades later
     g.add(tx("web", "api", Protocol.HTTP, Outcome.OK, 777, T0.plusSeconds(49).plusNanos(123_000)));
     return g.graph(Duration.ofSeconds(60));
   }
