@@ -68,9 +68,9 @@ export class Painter {
    * What the layer under the dots shows (islands, edges with their colour and emphasis), as a
    * signature: equal signatures draw the same pixels for the same camera and focus.
    */
-  static underSignature(s: Scene): string {
+  static underSignature(s: Scene, islands = Painter.islandsSignature(s)): string {
     const h = new Signature();
-    h.text(Painter.islandsSignature(s));
+    h.text(islands);
     for (const g of s.geometry) {
       h.text(g.edge.id).text(g.edge.health).int(emphasised(s, g.edge) ? 1 : 0)
         .number(g.ax).number(g.ay).number(g.bx).number(g.by);

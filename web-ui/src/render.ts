@@ -127,8 +127,8 @@ export class Renderer {
       ...this.scene, graph, positions, islands, geometry,
       nodeById: new Map(graph.nodes.map((n) => [n.id, n])),
     };
-    this.underSignature = Painter.underSignature(this.scene);
     this.islandsSignature = Painter.islandsSignature(this.scene);
+    this.underSignature = Painter.underSignature(this.scene, this.islandsSignature);
     this.nodesSignature = Painter.nodesSignature(this.scene);
     this.labelsSignatures = [Painter.labelsSignature(this.scene, false), Painter.labelsSignature(this.scene, true)];
     this.sceneAt = Math.min(this.sceneAt ?? receivedAt, receivedAt);

@@ -43,8 +43,7 @@ public final class CompactGraphFormat {
   /** A stream message: {@code {"type": TYPE, "compact": {...}}}. */
   public static String message(String type, Graph g, ObjectMapper json) throws IOException {
     StringWriter text = new StringWriter(64 + 64 * g.edges().size() + 128 * g.nodes().size());
-    try (JsonGenerator out = json.getFactory().createGenerator(text)) {
-      out.setCodec(json);
+    try (JsonGenerator out = json.createGenerator(text)) { // the mapper's: it writes the notices
       out.writeStartObject();
       out.writeStringField("type", type);
       out.writeFieldName("compact");
