@@ -1,7 +1,7 @@
 package dev.intuition.server.api;
 
 import dev.intuition.decoder.Protocol;
-import dev.intuition.core.graph.CallStats;
+import dev.intuition.wire.stats.CallStats;
 import dev.intuition.core.graph.EdgeSeries;
 import dev.intuition.core.graph.Graph;
 import dev.intuition.core.GraphService;

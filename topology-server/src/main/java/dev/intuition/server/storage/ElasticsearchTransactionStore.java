@@ -15,7 +15,7 @@ import co.elastic.clients.transport.rest_client.RestClientTransport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.intuition.core.graph.CallStats;
+import dev.intuition.wire.stats.CallStats;
 import dev.intuition.core.graph.EndpointNames;
 import dev.intuition.core.graph.Rollup;
 import dev.intuition.core.storage.StoreUnavailableException;

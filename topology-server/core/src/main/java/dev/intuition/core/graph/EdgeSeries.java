@@ -1,5 +1,6 @@
 package dev.intuition.core.graph;
 
+import dev.intuition.wire.stats.CallStats;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

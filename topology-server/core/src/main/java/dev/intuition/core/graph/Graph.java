@@ -1,5 +1,6 @@
 package dev.intuition.core.graph;
 
+import dev.intuition.wire.stats.CallStats;
 import dev.intuition.decoder.Outcome;
 import dev.intuition.core.graph.Notice;
 import java.time.Instant;

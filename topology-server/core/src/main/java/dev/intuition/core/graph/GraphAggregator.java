@@ -1,5 +1,6 @@
 package dev.intuition.core.graph;
 
+import dev.intuition.wire.stats.CallStats;
 import dev.intuition.decoder.Protocol;
 import dev.intuition.decoder.Transaction;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package dev.intuition.core.graph;
 
+import dev.intuition.wire.stats.CallStats;
 import dev.intuition.core.graph.GraphAggregator.EdgeKey;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package dev.intuition.core.graph;
 
-import dev.intuition.core.graph.CallStats;
+import dev.intuition.wire.stats.CallStats;
 import java.time.Instant;
 import java.util.List;
 

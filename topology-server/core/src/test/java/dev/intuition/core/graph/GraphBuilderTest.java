@@ -1,5 +1,6 @@
 package dev.intuition.core.graph;
 
+import dev.intuition.wire.stats.CallStats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 

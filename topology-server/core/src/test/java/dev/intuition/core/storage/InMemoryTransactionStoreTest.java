@@ -40,7 +40,7 @@ class InMemoryTransactionStoreTest extends TransactionStoreContract {
     for (int m = 0; m < 200; m++) {
       java.util.List<Rollup.EdgeStats> edges = new java.util.ArrayList<>();
       for (int e = 0; e < 100; e++) {
-        dev.intuition.core.graph.CallStats s = new dev.intuition.core.graph.CallStats();
+        dev.intuition.wire.stats.CallStats s = new dev.intuition.wire.stats.CallStats();
         s.add(new dev.intuition.decoder.Transaction(dev.intuition.decoder.Protocol.HTTP,
             new dev.intuition.decoder.Endpoint("10.0.0.1", 1),
             new dev.intuition.decoder.Endpoint("10.0.0.2", 80), t0, t0, 100L + e, "GET", "/",

@@ -8,7 +8,7 @@ import dev.intuition.decoder.Endpoint;
 import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.Protocol;
 import dev.intuition.decoder.Transaction;
-import dev.intuition.core.graph.CallStats;
+import dev.intuition.wire.stats.CallStats;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

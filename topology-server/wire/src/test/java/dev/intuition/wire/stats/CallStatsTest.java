@@ -1,17 +1,35 @@
-package dev.intuition.core.graph;
+package dev.intuition.wire.stats;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.intuition.decoder.Endpoint;
 import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.Protocol;
+import dev.intuition.decoder.Transaction;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class CallStatsTest {
+  static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+
+  static Transaction tx(String client, String server, Protocol p, Outcome o, long micros,
+      Instant end) {
+    return new Transaction(p, new Endpoint("10.0.0.1", 40000), new Endpoint("10.0.0.2", 80),
+        end.minusNanos(micros * 1000), end, micros, "GET", "/", "GET /", "200", o, 100, 300, null,
+        null, null, null, List.of(), client + "-1", server + "-1", client, server, "server");
+  }
+
+  static long nearestRank(List<Long> values, double p) {
+    List<Long> sorted = values.stream().sorted().toList();
+    int rank = (int) Math.ceil(p / 100 * sorted.size());
+    return sorted.get(Math.max(0, rank - 1));
+  }
+
   private static final double[] PERCENTILES = {0.1, 1, 25, 50, 90, 95, 99, 99.9, 100};
 
   /** Random statistics: latencies spread over five orders of magnitude, some calls untimed. */
@@ -20,8 +38,8 @@ class CallStatsTest {
     for (int i = 0; i < calls; i++) {
       long micros = (long) Math.pow(10, 1 + r.nextDouble() * 5);
       Outcome o = Outcome.values()[r.nextInt(3)];
-      s.add(GraphAggregatorTest.tx("a", "b", Protocol.HTTP, o, micros,
-          GraphAggregatorTest.T0));
+      s.add(tx("a", "b", Protocol.HTTP, o, micros,
+          T0));
       latencies.add(micros);
     }
     return s;
@@ -69,7 +87,7 @@ class CallStatsTest {
       assertSame(merged, direct);
       for (double p : PERCENTILES) {
         long expected = all.isEmpty() ? 0
-            : CallStats.highest(CallStats.bucket(GraphAggregatorTest.nearestRank(all, p)));
+            : CallStats.highest(CallStats.bucket(nearestRank(all, p)));
         assertEquals(expected, summed.percentile(p), "p" + p + " in round " + round);
       }
       assertSame(summed, CallStats.of(summed.ok(), summed.warning(), summed.error(),

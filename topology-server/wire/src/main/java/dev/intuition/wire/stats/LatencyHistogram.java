@@ -1,4 +1,4 @@
-package dev.intuition.core.graph;
+package dev.intuition.wire.stats;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;

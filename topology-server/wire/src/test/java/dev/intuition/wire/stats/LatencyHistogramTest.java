@@ -1,4 +1,4 @@
-package dev.intuition.core.graph;
+package dev.intuition.wire.stats;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.intuition.core.graph;
+package dev.intuition.wire.stats;
 
 import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.Transaction;
