@@ -223,7 +223,7 @@ class IngestEndToEndTest {
         + "\"http\"}]}").getBytes(), false).statusCode());
     assertEquals(400, post("test-token", "1", "not json".getBytes(), false).statusCode());
     assertEquals(400, post("test-token", "1", "{}".getBytes(), true).statusCode(), "not gzip");
-    assertEquals(426, post("test-token", "2", batch(1, 3).getBytes(), false).statusCode());
+    assertEquals(426, post("test-token", "3", batch(1, 3).getBytes(), false).statusCode());
     assertEquals(426, post("test-token", null, batch(7, 3).getBytes(), false).statusCode());
     assertEquals(413, post("test-token", "1", new byte[3_000_000], false).statusCode());
     // A gzip bomb: small compressed, huge decompressed.

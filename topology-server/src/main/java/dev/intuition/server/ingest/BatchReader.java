@@ -99,7 +99,8 @@ final class BatchReader {
 
   static ApiException unsupported(Object version) {
     return new ApiException(HttpStatus.UPGRADE_REQUIRED, "wire version " + version
-        + " is not supported; this server speaks version " + Wire.VERSION);
+        + " is not supported; this server speaks versions " + Wire.OLDEST_VERSION + " to "
+        + Wire.VERSION);
   }
 
   private static ApiException tooLarge(String what, long limit) {

@@ -5,6 +5,7 @@ import dev.intuition.server.TopologyServer.AgentToken;
 import dev.intuition.server.api.ApiException;
 import dev.intuition.wire.Batch;
 import dev.intuition.wire.IngestAnswer;
+import dev.intuition.wire.Summary;
 import dev.intuition.wire.Wire;
 import dev.intuition.wire.WireCodec;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -86,7 +87,7 @@ public class IngestController {
             "missing or wrong token: send 'Authorization: Bearer <INTUITION_TOKEN>'");
       }
       String version = request.getHeader(Wire.VERSION_HEADER);
-      if (version != null && !version.trim().equals(Integer.toString(Wire.VERSION))) {
+      if (version != null && !supported(version.trim())) {
         throw BatchReader.unsupported(version);
       }
       BatchReader.Checked checked = reader.read(request.getInputStream(),
@@ -97,7 +98,11 @@ public class IngestController {
       Instant sentAt = WireCodec.parseInstant(request.getHeader(Wire.SENT_AT_HEADER));
       Ingester.Result r = ingester.apply(batch, checked.truncated(), agent,
           sentAt != null ? sentAt : batch.sentAt());
-      IngestAnswer answer = new IngestAnswer(r.repeated() ? 0 : batch.transactions().size(),
+      long carried = batch.transactions().size();
+      for (Summary x : batch.summaries()) {
+        carried += x.stats().count();
+      }
+      IngestAnswer answer = new IngestAnswer(r.repeated() ? 0 : carried,
           r.accepted(), r.duplicates(), batch.sequence(), r.repeated(), r.future(), r.expired(),
           r.late(), r.truncated(), r.clockOffsetSeconds());
       return ResponseEntity.status(HttpStatus.ACCEPTED).contentType(MediaType.APPLICATION_JSON)
@@ -108,6 +113,15 @@ public class IngestController {
       }
       throw e;
     }
+  }
+
+  private static boolean supported(String version) {
+    for (int v = Wire.OLDEST_VERSION; v <= Wire.VERSION; v++) {
+      if (version.equals(Integer.toString(v))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Batches refused with a 4xx. */

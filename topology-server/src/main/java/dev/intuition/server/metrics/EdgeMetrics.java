@@ -1,6 +1,8 @@
 package dev.intuition.server.metrics;
 
+import dev.intuition.decoder.Outcome;
 import dev.intuition.decoder.Transaction;
+import dev.intuition.wire.stats.CallStats;
 import dev.intuition.core.graph.EndpointNames;
 import dev.intuition.core.graph.Graph;
 import dev.intuition.core.graph.GraphAggregator;
@@ -43,8 +45,24 @@ public final class EdgeMetrics implements Metrics {
 
   @Override
   public void record(Transaction t) {
-    Key key = new Key(EndpointNames.client(t), EndpointNames.server(t), t.protocol().wireName(),
-        t.outcome().wireName());
+    counter(EndpointNames.client(t), EndpointNames.server(t), t.protocol().wireName(),
+        t.outcome().wireName()).increment();
+  }
+
+  @Override
+  public void record(GraphAggregator.Calls calls) {
+    String protocol = calls.protocol().wireName();
+    CallStats s = calls.stats();
+    for (Outcome o : Outcome.values()) {
+      long n = s.count(o);
+      if (n > 0) {
+        counter(calls.client(), calls.server(), protocol, o.wireName()).increment(n);
+      }
+    }
+  }
+
+  private Counter counter(String client, String server, String protocol, String outcome) {
+    Key key = new Key(client, server, protocol, outcome);
     Counter c = counters.get(key);
     if (c == null) {
       if (counters.size() >= maxEdges * 3) {
@@ -58,7 +76,7 @@ public final class EdgeMetrics implements Metrics {
               "outcome", x.outcome())
           .register(registry));
     }
-    c.increment();
+    return c;
   }
 
   /**

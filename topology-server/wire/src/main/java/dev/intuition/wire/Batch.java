@@ -14,14 +14,27 @@ import java.util.List;
  * @param sequence increases by one per batch of one run (0 when the sender has none)
  * @param sentAt when the batch was made (a batch sent again repeats it); null when absent or not an
  *     instant
- * @param transactions the calls, tagged by the agent
+ * @param transactions version 1: the calls, tagged by the agent, each counted by the server;
+ *     version 2: none (calls arrive as summaries and samples)
  * @param inventory what runs on the agent's host; sent every few seconds, else null
  * @param health the agent's capture and shipping health, sent with the inventory, else null
+ * @param summaries version 2: the calls aggregated per interval and key
+ * @param samples version 2: the calls kept as they were, each with its weight; they are stored
+ *     for the access log, never counted again (the summaries count them)
  */
 public record Batch(int version, AgentIdentity agent, String run, long sequence, Instant sentAt,
-    List<Transaction> transactions, Inventory inventory, Health health) {
+    List<Transaction> transactions, Inventory inventory, Health health, List<Summary> summaries,
+    List<Sample> samples) {
   public Batch {
     transactions = transactions == null ? List.of() : transactions;
+    summaries = summaries == null ? List.of() : summaries;
+    samples = samples == null ? List.of() : samples;
+  }
+
+  /** A batch of version 1: transactions, no summaries. */
+  public Batch(int version, AgentIdentity agent, String run, long sequence, Instant sentAt,
+      List<Transaction> transactions, Inventory inventory, Health health) {
+    this(version, agent, run, sequence, sentAt, transactions, inventory, health, null, null);
   }
 
   /** The sender's id, or null. */

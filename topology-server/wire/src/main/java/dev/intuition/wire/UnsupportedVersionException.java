@@ -5,8 +5,8 @@ public final class UnsupportedVersionException extends WireFormatException {
   private final String version;
 
   public UnsupportedVersionException(String version) {
-    super("wire version " + version + " is not supported; this server speaks version "
-        + Wire.VERSION);
+    super("wire version " + version + " is not supported; this server speaks versions "
+        + Wire.OLDEST_VERSION + " to " + Wire.VERSION);
     this.version = version;
   }
 

@@ -7,8 +7,10 @@ package dev.intuition.wire;
 public final class Wire {
   private Wire() {}
 
-  /** The version of the format this code writes and reads. */
-  public static final int VERSION = 1;
+  /** The version of the format this code writes: summaries and samples (docs/wire-format.md). */
+  public static final int VERSION = 2;
+  /** The oldest version this code still reads: one transaction per call, each counted. */
+  public static final int OLDEST_VERSION = 1;
   /** Where batches are posted. */
   public static final String PATH = "/api/v1/ingest";
   /** The version of the body, also in the body's {@code version} member. */

@@ -10,7 +10,9 @@ import dev.intuition.decoder.Protocol;
 import dev.intuition.decoder.Transaction;
 import dev.intuition.decoder.json.JsonWriter;
 import dev.intuition.decoder.json.TransactionJson;
+import dev.intuition.wire.stats.CallStats;
 import java.io.IOException;
+import java.util.Base64;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigDecimal;
@@ -89,11 +91,26 @@ public final class WireCodec {
     w.field("run", b.run());
     w.field("sequence", b.sequence());
     w.field("sentAt", b.sentAt());
-    w.name("transactions").beginArray();
-    for (Transaction t : b.transactions()) {
-      TransactionJson.write(t, w);
+    if (b.version() == 1 || !b.transactions().isEmpty()) {
+      w.name("transactions").beginArray();
+      for (Transaction t : b.transactions()) {
+        TransactionJson.write(t, w);
+      }
+      w.endArray();
     }
-    w.endArray();
+    if (b.version() >= 2) {
+      w.name("summaries").beginArray();
+      for (Summary x : b.summaries()) {
+        write(x, w);
+      }
+      w.endArray().name("samples").beginArray();
+      for (Sample x : b.samples()) {
+        w.beginObject().name("weight").value(x.weight()).name("transaction");
+        TransactionJson.write(x.transaction(), w);
+        w.endObject();
+      }
+      w.endArray();
+    }
     if (b.inventory() != null) {
       w.name("inventory");
       write(b.inventory(), w);
@@ -103,6 +120,36 @@ public final class WireCodec {
       write(b.health(), w);
     }
     w.endObject();
+  }
+
+  public static void write(Summary x, JsonWriter w) {
+    CallStats st = x.stats();
+    w.beginObject().field("interval", x.interval()).field("seconds", x.seconds())
+        .field("protocol", x.protocol() == null ? null : x.protocol().wireName())
+        .field("observedAt", x.observedAt());
+    side("client", x.client(), w);
+    side("server", x.server(), w);
+    w.field("host", x.host()).field("endpoint", x.endpoint())
+        .field("ok", st.ok()).field("warning", st.warning()).field("error", st.error())
+        .field("requestBytes", st.requestBytes()).field("responseBytes", st.responseBytes());
+    if (st.timedCount() > 0) {
+      w.field("latency", Base64.getEncoder().encodeToString(st.encodedLatency()));
+    }
+    if (x.gaps() != 0) {
+      w.field("gaps", x.gaps());
+    }
+    if (x.unmatched() != 0) {
+      w.field("unmatched", x.unmatched());
+    }
+    w.endObject();
+  }
+
+  private static void side(String name, Summary.Side s, JsonWriter w) {
+    if (s == null) {
+      return;
+    }
+    w.name(name).beginObject().field("ip", s.ip()).field("container", s.container())
+        .field("service", s.service()).endObject();
   }
 
   public static void write(AgentIdentity a, JsonWriter w) {
@@ -212,6 +259,9 @@ public final class WireCodec {
     long sequence = 0;
     Instant sentAt = null;
     List<Transaction> transactions = null;
+    List<Summary> summaries = null;
+    List<Sample> samples = null;
+    int filtered = 0; // transactions handed to the filter, samples' included
     Inventory inventory = null;
     Health health = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -223,7 +273,7 @@ public final class WireCodec {
             throw new WireFormatException("'version' must be a number");
           }
           version = p.getIntValue();
-          if (version != Wire.VERSION) {
+          if (version < Wire.OLDEST_VERSION || version > Wire.VERSION) {
             throw new UnsupportedVersionException(Integer.toString(version));
           }
         }
@@ -252,6 +302,7 @@ public final class WireCodec {
           transactions = new ArrayList<>();
           while (p.nextToken() != JsonToken.END_ARRAY) {
             int i = transactions.size();
+            int f = filtered++;
             Transaction t;
             try {
               t = p.currentToken() == JsonToken.VALUE_NULL ? null : readTransaction(p);
@@ -259,7 +310,39 @@ public final class WireCodec {
               throw new WireFormatException("malformed batch: transaction " + i + ": "
                   + e.getMessage());
             }
-            transactions.add(filter.accept(i, t));
+            transactions.add(filter.accept(f, t));
+          }
+        }
+        case "summaries" -> {
+          if (value != JsonToken.START_ARRAY) {
+            throw new WireFormatException("'summaries' must be an array");
+          }
+          summaries = new ArrayList<>();
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            try {
+              summaries.add(readSummary(p));
+            } catch (WireFormatException e) {
+              throw new WireFormatException("malformed batch: summary " + summaries.size() + ": "
+                  + e.getMessage());
+            }
+          }
+        }
+        case "samples" -> {
+          if (value != JsonToken.START_ARRAY) {
+            throw new WireFormatException("'samples' must be an array");
+          }
+          samples = new ArrayList<>();
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            int i = samples.size();
+            try {
+              Sample sample = readSample(p, filtered++, filter);
+              if (sample != null) {
+                samples.add(sample);
+              }
+            } catch (WireFormatException e) {
+              throw new WireFormatException("malformed batch: sample " + i + ": "
+                  + e.getMessage());
+            }
           }
         }
         case "inventory" -> inventory = value == JsonToken.START_OBJECT ? readInventory(p)
@@ -278,10 +361,156 @@ public final class WireCodec {
     if (version == null) {
       throw new WireFormatException("the batch has no 'version'");
     }
-    if (transactions == null) {
+    if (transactions == null && version == 1) {
       throw new WireFormatException("the batch has no 'transactions' array");
     }
-    return new Batch(version, agent, run, sequence, sentAt, transactions, inventory, health);
+    if (version == 1 && (summaries != null || samples != null)) {
+      throw new WireFormatException("a batch of version 1 carries no summaries or samples");
+    }
+    return new Batch(version, agent, run, sequence, sentAt, transactions, inventory, health,
+        summaries, samples);
+  }
+
+  /** Reads the summary whose START_OBJECT is the current token. */
+  public static Summary readSummary(JsonParser p) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      throw new WireFormatException("a summary is a JSON object, got " + p.currentToken());
+    }
+    Long interval = null;
+    long seconds = 1;
+    Protocol protocol = null;
+    String observedAt = null;
+    Summary.Side client = null;
+    Summary.Side server = null;
+    String host = null;
+    String endpoint = null;
+    long[] counts = new long[5];
+    byte[] latency = null;
+    long gaps = 0;
+    long unmatched = 0;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      switch (field) {
+        case "interval" -> interval = number(p, field);
+        case "seconds" -> seconds = orZero(number(p, field));
+        case "protocol" -> protocol = protocol(text(p, field));
+        case "observedAt" -> observedAt = text(p, field);
+        case "client" -> client = readSide(p, field);
+        case "server" -> server = readSide(p, field);
+        case "host" -> host = text(p, field);
+        case "endpoint" -> endpoint = text(p, field);
+        case "ok" -> counts[0] = count(p, field);
+        case "warning" -> counts[1] = count(p, field);
+        case "error" -> counts[2] = count(p, field);
+        case "requestBytes" -> counts[3] = count(p, field);
+        case "responseBytes" -> counts[4] = count(p, field);
+        case "gaps" -> gaps = count(p, field);
+        case "unmatched" -> unmatched = count(p, field);
+        case "latency" -> {
+          String b64 = text(p, field);
+          try {
+            latency = b64 == null ? null : Base64.getDecoder().decode(b64);
+          } catch (IllegalArgumentException e) {
+            throw new WireFormatException("'latency' is not base64: " + e.getMessage());
+          }
+        }
+        default -> p.skipChildren();
+      }
+    }
+    if (interval == null) {
+      throw new WireFormatException("a summary needs its 'interval'");
+    }
+    if (protocol == null) {
+      throw new WireFormatException("a summary needs its 'protocol'");
+    }
+    if (seconds < 1 || seconds > 3600) {
+      throw new WireFormatException("'seconds' must be from 1 to 3600, got " + seconds);
+    }
+    if (server == null || server.ip() == null) {
+      throw new WireFormatException("a summary needs its 'server' with an 'ip'");
+    }
+    CallStats stats;
+    try {
+      stats = CallStats.of(counts[0], counts[1], counts[2], counts[3], counts[4], latency);
+    } catch (IllegalArgumentException e) {
+      throw new WireFormatException("'latency' is not an encoded histogram: " + e.getMessage());
+    }
+    if (stats.timedCount() > stats.count()) {
+      throw new WireFormatException("'latency' holds " + stats.timedCount()
+          + " calls, more than the summary's " + stats.count());
+    }
+    return new Summary(interval, (int) seconds, protocol, observedAt, client, server, host,
+        endpoint, stats, gaps, unmatched);
+  }
+
+  private static Summary.Side readSide(JsonParser p, String field) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (t != JsonToken.START_OBJECT) {
+      throw new WireFormatException("'" + field + "' must be an object, got " + describe(t));
+    }
+    String[] v = new String[3];
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      p.nextToken();
+      switch (name) {
+        case "ip" -> v[0] = text(p, field + ".ip");
+        case "container" -> v[1] = text(p, field + ".container");
+        case "service" -> v[2] = text(p, field + ".service");
+        default -> p.skipChildren();
+      }
+    }
+    return new Summary.Side(v[0], v[1], v[2]);
+  }
+
+  private static Sample readSample(JsonParser p, int index, TransactionFilter filter)
+      throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      throw new WireFormatException("a sample is a JSON object, got " + p.currentToken());
+    }
+    double weight = 1;
+    Transaction t = null;
+    boolean seen = false;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (field) {
+        case "weight" -> {
+          if (!v.isNumeric()) {
+            throw new WireFormatException("'weight' must be a number, got " + describe(v));
+          }
+          weight = p.getDoubleValue();
+          if (!(weight >= 1) || Double.isInfinite(weight)) {
+            throw new WireFormatException("'weight' must be at least 1, got " + p.getText());
+          }
+        }
+        case "transaction" -> {
+          if (v != JsonToken.START_OBJECT) {
+            throw new WireFormatException("'transaction' must be an object, got "
+                + describe(v));
+          }
+          t = filter.accept(index, readTransaction(p));
+          seen = true;
+        }
+        default -> p.skipChildren();
+      }
+    }
+    if (!seen) {
+      throw new WireFormatException("a sample needs its 'transaction'");
+    }
+    return t == null ? null : new Sample(t, weight);
+  }
+
+  /** A count: a whole number, not negative. */
+  private static long count(JsonParser p, String field) throws IOException {
+    long v = orZero(number(p, field));
+    if (v < 0) {
+      throw new WireFormatException("'" + field + "' must not be negative, got " + v);
+    }
+    return v;
   }
 
   /** The text members of a transaction, in the order of the record's components. */

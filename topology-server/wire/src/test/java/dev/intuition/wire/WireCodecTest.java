@@ -1,6 +1,7 @@
 package dev.intuition.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import dev.intuition.wire.stats.CallStats;
 
 /** Every record of the wire model, written by the codec and read back; what the reader forgives. */
 class WireCodecTest {
@@ -56,7 +60,72 @@ class WireCodecTest {
         new CaptureHealth("broken", 0, 0, 0, Map.of(), "setns failed")),
         new ShippingHealth(1, 2, 3, 4, 5, "cannot reach", 6, 7, 8), "docker away");
     return new Batch(Wire.VERSION, new AgentIdentity("machine-1", "node-a", "0.1.0"),
-        "3f1c-run", 42, T, List.of(full(1), full(2), minimal()), inventory, health);
+        "3f1c-run", 42, T, List.of(full(1), full(2), minimal()), inventory, health,
+        List.of(summary(), new Summary(1764504000, 10, Protocol.REDIS, null,
+            null, new Summary.Side("10.0.0.9", null, null), null, null, new CallStats(), 0, 0)),
+        List.of(new Sample(full(3), 40.5), new Sample(minimal(), 1)));
+  }
+
+  static Summary summary() {
+    CallStats stats = new CallStats();
+    for (int i = 0; i < 50; i++) {
+      stats.add(full(i % 3));
+    }
+    return new Summary(1764504000, 1, Protocol.HTTP, "server",
+        new Summary.Side("10.0.1.4", "shop_web.1.x", "shop_web"),
+        new Summary.Side("10.0.1.5", "shop_api.1.y", "shop_api"), "api.shop:8080",
+        "GET /orders/{id}", stats, 3, 1);
+  }
+
+  @Test
+  void versionOneStaysReadableAndVersionTwoCarriesSummaries() throws IOException {
+    Batch v1 = new Batch(1, null, "r", 1, T, List.of(full(1)), null, null);
+    byte[] bytes = WireCodec.toBytes(v1);
+    assertEquals(v1, WireCodec.readBatch(new ByteArrayInputStream(bytes)));
+    assertFalse(new String(bytes, StandardCharsets.UTF_8).contains("summaries"));
+    Batch v2 = new Batch(2, null, "r", 1, T, List.of(), null, null, List.of(summary()), List.of());
+    String json = new String(WireCodec.toBytes(v2), StandardCharsets.UTF_8);
+    assertFalse(json.contains("\"transactions\""), json);
+    Batch back = read(json);
+    assertEquals(v2, back);
+    assertEquals(50, back.summaries().get(0).stats().count());
+    assertEquals(summary().stats().percentile(99), back.summaries().get(0).stats().percentile(99));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "{\"version\":3,\"summaries\":[]}",
+      "{\"version\":1,\"transactions\":[],\"summaries\":[]}",
+      "{\"version\":2,\"summaries\":{}}",
+      "{\"version\":2,\"summaries\":[{\"protocol\":\"http\",\"server\":{\"ip\":\"1.1.1.1\"}}]}",
+      "{\"version\":2,\"summaries\":[{\"interval\":1,\"server\":{\"ip\":\"1.1.1.1\"}}]}",
+      "{\"version\":2,\"summaries\":[{\"interval\":1,\"protocol\":\"http\"}]}",
+      "{\"version\":2,\"summaries\":[{\"interval\":1,\"protocol\":\"http\",\"server\":{\"ip\":\"1.1.1.1\"},\"ok\":-1}]}",
+      "{\"version\":2,\"summaries\":[{\"interval\":1,\"protocol\":\"http\",\"server\":{\"ip\":\"1.1.1.1\"},\"seconds\":0}]}",
+      "{\"version\":2,\"summaries\":[{\"interval\":1,\"protocol\":\"http\",\"server\":{\"ip\":\"1.1.1.1\"},\"ok\":1,\"latency\":\"!!\"}]}",
+      "{\"version\":2,\"summaries\":[{\"interval\":1,\"protocol\":\"http\",\"server\":{\"ip\":\"1.1.1.1\"},\"ok\":1,\"latency\":\"/////w==\"}]}",
+      "{\"version\":2,\"summaries\":[{\"interval\":1,\"protocol\":\"http\",\"server\":\"x\"}]}",
+      "{\"version\":2,\"samples\":[{\"weight\":0.5,\"transaction\":{}}]}",
+      "{\"version\":2,\"samples\":[{\"weight\":\"x\",\"transaction\":{}}]}",
+      "{\"version\":2,\"samples\":[{\"weight\":2}]}",
+      "{\"version\":2,\"samples\":[{\"weight\":2,\"transaction\":[]}]}",
+  })
+  void malformedSummariesAndSamplesAreRefusedWithAReason(String json) {
+    IOException e = assertThrows(IOException.class, () -> read(json));
+    assertFalse(e.getMessage() == null || e.getMessage().isBlank());
+  }
+
+  @Test
+  void aHistogramClaimingMoreCallsThanTheSummaryIsRefused() {
+    CallStats many = new CallStats();
+    for (int i = 0; i < 10; i++) {
+      many.recordMicros(100 + i);
+    }
+    String latency = java.util.Base64.getEncoder().encodeToString(many.encodedLatency());
+    WireFormatException e = assertThrows(WireFormatException.class, () -> read(
+        "{\"version\":2,\"summaries\":[{\"interval\":1,\"protocol\":\"http\","
+        + "\"server\":{\"ip\":\"1.1.1.1\"},\"ok\":2,\"latency\":\"" + latency + "\"}]}"));
+    assertTrue(e.getMessage().contains("more than"), e.getMessage());
   }
 
   static Batch read(String json) throws IOException {
@@ -142,8 +211,10 @@ class WireCodecTest {
         () -> read("{\"transactions\":[]}")).getMessage());
     assertEquals("the batch has no 'transactions' array", assertThrows(
         WireFormatException.class, () -> read("{\"version\":1}")).getMessage());
-    assertEquals("2", assertThrows(UnsupportedVersionException.class,
-        () -> read("{\"version\":2,\"transactions\":[]}")).version());
+    assertEquals("3", assertThrows(UnsupportedVersionException.class,
+        () -> read("{\"version\":3,\"transactions\":[]}")).version());
+    assertEquals("0", assertThrows(UnsupportedVersionException.class,
+        () -> read("{\"version\":0,\"transactions\":[]}")).version());
     assertTrue(assertThrows(WireFormatException.class, () -> read(
         "{\"version\":1,\"transactions\":[]} {}")).getMessage().contains("after the batch"));
     String[][] cases = {
@@ -180,8 +251,9 @@ class WireCodecTest {
           seen.add(i);
           return minimal();
         });
-    assertEquals(List.of(0, 1, 2), seen);
+    assertEquals(List.of(0, 1, 2, 3, 4), seen, "the transactions, then the samples'");
     assertEquals(List.of(minimal(), minimal(), minimal()), b.transactions());
+    assertEquals(List.of(new Sample(minimal(), 40.5), new Sample(minimal(), 1)), b.samples());
     assertEquals("no", assertThrows(WireFormatException.class, () -> WireCodec.readBatch(
         new ByteArrayInputStream(WireCodec.toBytes(everything())), (i, t) -> {
           throw new WireFormatException("no");

@@ -20,19 +20,37 @@ final class Bucket {
 
   /** Adds a call; returns how many statistics it created (0, 1 or 2). */
   int add(EdgeKey edge, NodeKey node, Transaction t) {
+    return add(edge, node, t, null);
+  }
+
+  /** Adds an agent's summary of calls; returns how many statistics it created (0, 1 or 2). */
+  int add(EdgeKey edge, NodeKey node, CallStats calls) {
+    return add(edge, node, null, calls);
+  }
+
+  /** Adds {@code t}, or else {@code calls}. */
+  private int add(EdgeKey edge, NodeKey node, Transaction t, CallStats calls) {
     int created = 0;
     CallStats e = edges.get(edge);
     if (e == null) {
       edges.put(edge, e = new CallStats());
       created++;
     }
-    e.add(t);
+    if (t != null) {
+      e.add(t);
+    } else {
+      e.merge(calls);
+    }
     CallStats n = nodes.get(node);
     if (n == null) {
       nodes.put(node, n = new CallStats());
       created++;
     }
-    n.add(t);
+    if (t != null) {
+      n.add(t);
+    } else {
+      n.merge(calls);
+    }
     return created;
   }
 

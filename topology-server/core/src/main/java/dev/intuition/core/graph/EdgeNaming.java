@@ -1,6 +1,7 @@
 package dev.intuition.core.graph;
 
 import dev.intuition.core.graph.GraphAggregator.EdgeKey;
+import dev.intuition.decoder.Protocol;
 import dev.intuition.decoder.Transaction;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,16 +36,27 @@ final class EdgeNaming {
   }
 
   Named name(Transaction t, long micros) {
-    String client = service(EndpointNames.client(t), micros);
-    String server = service(EndpointNames.server(t), micros);
-    EdgeKey edge = edges.admit(new EdgeKey(client, server, t.protocol(),
-        t.serverService() == null && !OTHER.equals(server)), micros);
+    return name(EndpointNames.client(t), EndpointNames.server(t), t.serverService() == null,
+        t.protocol(), t.serverContainer(), micros);
+  }
+
+  /**
+   * @param clientName the client's service, or {@value EndpointNames#INTERNET}
+   * @param serverName the server's service, or its external name
+   * @param external whether the server is no known service
+   */
+  Named name(String clientName, String serverName, boolean external, Protocol protocol,
+      String serverContainer, long micros) {
+    String client = service(clientName, micros);
+    String server = service(serverName, micros);
+    EdgeKey edge = edges.admit(new EdgeKey(client, server, protocol,
+        external && !OTHER.equals(server)), micros);
     if (edge == null) { // past the limit: one edge per protocol takes what overflows
-      edge = edges.force(new EdgeKey(OTHER, OTHER, t.protocol(), false), micros);
+      edge = edges.force(new EdgeKey(OTHER, OTHER, protocol, false), micros);
     }
     NameBudget<NodeKey> of = containers.computeIfAbsent(edge.server(),
         k -> new NameBudget<>(maxContainersPerService));
-    NodeKey wanted = new NodeKey(edge.server(), t.serverContainer());
+    NodeKey wanted = new NodeKey(edge.server(), serverContainer);
     boolean isNew = !of.slots.containsKey(wanted);
     NodeKey node = isNew && containersHeld >= maxContainers ? null : of.admit(wanted, micros);
     if (node != null && isNew) {

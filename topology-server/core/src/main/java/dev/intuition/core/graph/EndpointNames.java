@@ -17,15 +17,25 @@ public final class EndpointNames {
   }
 
   public static String server(Transaction t) {
-    if (t.serverService() != null) {
-      return t.serverService();
+    return server(t.serverService(), t.host(), t.server() == null ? null : t.server().ip());
+  }
+
+  /** The client's name: its service, else {@value #INTERNET}. */
+  public static String client(String service) {
+    return service != null ? service : INTERNET;
+  }
+
+  /** The server's name: its service, else the HTTP Host it was called as, else its IP. */
+  public static String server(String service, String host, String ip) {
+    if (service != null) {
+      return service;
     }
-    if (t.host() != null && !t.host().isBlank()) {
-      String h = t.host().trim();
+    if (host != null && !host.isBlank()) {
+      String h = host.trim();
       int colon = h.lastIndexOf(':');
       return colon > 0 && h.indexOf(']') < colon && h.chars().filter(c -> c == ':').count() == 1
           ? h.substring(0, colon) : h;
     }
-    return t.server().ip();
+    return ip;
   }
 }

@@ -169,24 +169,69 @@ public final class GraphAggregator {
     }
     long micros = Math.min(micros(at), now);
     EdgeNaming.Named named = naming.name(t, micros);
+    place(micros, now, named, t, null);
+    added++;
+  }
+
+  /**
+   * Calls an agent summed (wire version 2), named and with their time put right by the ingest.
+   *
+   * @param micros when, in microseconds since the epoch (the summary's interval)
+   * @param client the client's service, or {@value EndpointNames#INTERNET}
+   * @param server the server's service, or its external name
+   * @param external whether the server is no known service
+   * @param serverContainer the serving container, or null
+   * @param stats the calls' statistics, merged as they are
+   */
+  public record Calls(long micros, String client, String server, boolean external,
+      Protocol protocol, String serverContainer, CallStats stats) {}
+
+  /**
+   * Merges summaries of calls into every tier that still covers their time, as {@link #addAll}
+   * counts calls: the cost follows the summaries, not the calls they stand for.
+   */
+  public void addSummaries(List<Calls> summaries) {
+    if (summaries.isEmpty()) {
+      return;
+    }
+    long now = micros(clock.instant());
+    synchronized (this) {
+      for (Calls c : summaries) {
+        long micros = Math.min(c.micros(), now);
+        EdgeNaming.Named named = naming.name(c.client(), c.server(), c.external(), c.protocol(),
+            c.serverContainer(), micros);
+        place(micros, now, named, null, c.stats());
+        added += c.stats().count();
+      }
+    }
+  }
+
+  /** Counts {@code t}, or else merges {@code calls}, into the rings and the minutes. */
+  private void place(long micros, long now, EdgeNaming.Named named, Transaction t,
+      CallStats calls) {
     EdgeKey edge = named.edge();
     NodeKey node = named.node();
-    long placed = live.add(micros, now, edge, node, t);
+    long placed = t != null ? live.add(micros, now, edge, node, t)
+        : live.add(micros, now, edge, node, calls);
     if (placed == TimeRing.NOT_PLACED) {
       late++;
     } else {
       cells += placed;
     }
-    placed = recent.add(micros, now, edge, node, t);
+    placed = t != null ? recent.add(micros, now, edge, node, t)
+        : recent.add(micros, now, edge, node, calls);
     if (placed != TimeRing.NOT_PLACED) {
       cells += placed;
     }
     if (cells > maxCells) {
       reclaim(now);
     }
-    minutes.add(micros, edge, node, t);
+    if (t != null) {
+      minutes.add(micros, edge, node, t);
+    } else {
+      minutes.add(micros, edge, node, calls);
+    }
     edgeLastSeen.merge(edge, micros, Math::max);
-    added++;
   }
 
   /**

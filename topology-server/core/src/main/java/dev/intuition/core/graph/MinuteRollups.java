@@ -1,5 +1,6 @@
 package dev.intuition.core.graph;
 
+import dev.intuition.wire.stats.CallStats;
 import dev.intuition.core.graph.GraphAggregator.EdgeKey;
 import dev.intuition.decoder.Transaction;
 import java.util.ArrayList;
@@ -31,8 +32,22 @@ final class MinuteRollups {
 
   /** Counts a call into the minute of {@code micros}. */
   void add(long micros, EdgeKey edge, NodeKey node, Transaction t) {
+    minute(micros).add(edge, node, t);
+    bound();
+  }
+
+  /** Counts an agent's summary of calls into the minute of {@code micros}. */
+  void add(long micros, EdgeKey edge, NodeKey node, CallStats calls) {
+    minute(micros).add(edge, node, calls);
+    bound();
+  }
+
+  private Bucket minute(long micros) {
     long minute = Math.floorDiv(micros, MINUTE) * MINUTE;
-    pending.computeIfAbsent(minute, k -> new Bucket()).add(edge, node, t);
+    return pending.computeIfAbsent(minute, k -> new Bucket());
+  }
+
+  private void bound() {
     if (pending.size() > MAX_PENDING) {
       store(pending.pollFirstEntry());
     }

@@ -1,5 +1,6 @@
 package dev.intuition.core.graph;
 
+import dev.intuition.wire.stats.CallStats;
 import dev.intuition.core.graph.GraphAggregator.EdgeKey;
 import dev.intuition.decoder.Transaction;
 
@@ -25,6 +26,16 @@ final class TimeRing {
    * placed, so it never evicts a bucket that is still in the window.
    */
   long add(long micros, long now, EdgeKey edge, NodeKey node, Transaction t) {
+    return add(micros, now, edge, node, t, null);
+  }
+
+  /** As {@link #add(long, long, EdgeKey, NodeKey, Transaction)}, for a summary of calls. */
+  long add(long micros, long now, EdgeKey edge, NodeKey node, CallStats calls) {
+    return add(micros, now, edge, node, null, calls);
+  }
+
+  private long add(long micros, long now, EdgeKey edge, NodeKey node, Transaction t,
+      CallStats calls) {
     long start = Math.floorDiv(micros, width) * width;
     if (!covers(start, now)) {
       return NOT_PLACED;
@@ -38,7 +49,7 @@ final class TimeRing {
       delta -= b.cells();
       b.reset(start);
     }
-    return delta + b.add(edge, node, t);
+    return delta + (t != null ? b.add(edge, node, t) : b.add(edge, node, calls));
   }
 
   /**

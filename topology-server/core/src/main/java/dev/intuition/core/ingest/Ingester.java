@@ -7,7 +7,10 @@ import dev.intuition.core.metrics.Metrics;
 import dev.intuition.core.graph.Notice;
 import dev.intuition.core.notice.NoticeDetector;
 import dev.intuition.core.storage.TransactionStore;
+import dev.intuition.core.graph.EndpointNames;
 import dev.intuition.wire.Batch;
+import dev.intuition.wire.Sample;
+import dev.intuition.wire.Summary;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,8 +57,8 @@ public final class Ingester {
    * @param late calls older than the live window, counted in the coarser tiers and history only
    * @param clockOffsetSeconds the agent's measured clock offset (0 when unknown)
    */
-  public record Result(boolean repeated, int accepted, int duplicates, int future, int expired,
-      int late, int truncated, double clockOffsetSeconds) {}
+  public record Result(boolean repeated, long accepted, long duplicates, long future,
+      long expired, long late, int truncated, double clockOffsetSeconds) {}
 
   private static final long MAX_SECONDS = 100L * 366 * 24 * 3600;
 
@@ -76,6 +79,7 @@ public final class Ingester {
   private final AtomicLong expired = new AtomicLong();
   private final AtomicLong late = new AtomicLong();
   private final AtomicLong truncated = new AtomicLong();
+  private final AtomicLong samples = new AtomicLong();
 
   public Ingester(Clock clock, Settings settings, GraphAggregator aggregator,
       TransactionStore store, AddressBook addresses, Metrics metrics, NoticeDetector notices) {
@@ -123,10 +127,10 @@ public final class Ingester {
     long liveFrom = nowMicros - aggregator.settings().liveWindow().toNanos() / 1000;
     long retainedFrom = nowMicros - store.retention().toNanos() / 1000;
     List<Transaction> kept = new ArrayList<>(batch.transactions().size());
-    int duplicated = 0;
-    int fromFuture = 0;
-    int tooOld = 0;
-    int lateCalls = 0;
+    long duplicated = 0;
+    long fromFuture = 0;
+    long tooOld = 0;
+    long lateCalls = 0;
     long furthest = 0;
     for (Transaction t : batch.transactions()) {
       if (addresses.seenByServerSide(t)) {
@@ -163,6 +167,66 @@ public final class Ingester {
     for (Transaction t : kept) {
       metrics.record(t);
     }
+    // Version 2: summaries merged into the graph, samples stored for the access log only.
+    List<GraphAggregator.Calls> summed = new ArrayList<>(batch.summaries().size());
+    long summedCalls = 0;
+    for (Summary x : batch.summaries()) {
+      long n = x.stats().count();
+      if (n == 0) {
+        continue;
+      }
+      if (addresses.seenByServerSide(x.observedAt(), x.server().ip())) {
+        duplicated += n;
+        continue;
+      }
+      if (Math.abs(x.interval() - now.getEpochSecond()) > MAX_SECONDS) {
+        if (x.interval() > now.getEpochSecond()) {
+          fromFuture += n;
+          furthest = Long.MAX_VALUE;
+        } else {
+          tooOld += n;
+        }
+        continue;
+      }
+      long micros = x.interval() * 1_000_000L - correction;
+      if (micros > maxFuture) {
+        fromFuture += n;
+        furthest = Math.max(furthest, micros - nowMicros);
+        continue;
+      }
+      if (micros < retainedFrom) {
+        tooOld += n;
+        continue;
+      }
+      if (micros < liveFrom) {
+        lateCalls += n;
+      }
+      GraphAggregator.Calls calls = resolve(x, micros);
+      summed.add(calls);
+      summedCalls += n;
+      metrics.record(calls);
+    }
+    aggregator.addSummaries(summed);
+    List<Transaction> samples = new ArrayList<>(batch.samples().size());
+    for (Sample sample : batch.samples()) {
+      Transaction t = sample.transaction();
+      if (addresses.seenByServerSide(t)) {
+        continue; // the server side's agent samples the same calls
+      }
+      Instant at = t.end() != null ? t.end() : t.start();
+      if (at == null || Math.abs(at.getEpochSecond() - now.getEpochSecond()) > MAX_SECONDS) {
+        continue;
+      }
+      long micros = AgentClocks.micros(at) - correction;
+      if (micros > maxFuture || micros < retainedFrom) {
+        continue; // counted with its summary
+      }
+      samples.add(addresses.resolve(correction == 0 ? t : shifted(t, correction)));
+    }
+    this.samples.addAndGet(samples.size());
+    if (!samples.isEmpty()) {
+      kept.addAll(samples);
+    }
     store.add(kept);
     clocks.count(agent, AgentClocks.Verdict.FUTURE, fromFuture);
     clocks.count(agent, AgentClocks.Verdict.EXPIRED, tooOld);
@@ -170,17 +234,41 @@ public final class Ingester {
     double offset = orZero(clocks.offsetSeconds(agent));
     clockNotice(agent, batch.agentHost(), offset, correction != 0, fromFuture, furthest);
     batches.incrementAndGet();
-    transactions.addAndGet(kept.size());
+    long counted = kept.size() - samples.size() + summedCalls;
+    transactions.addAndGet(counted);
     duplicates.addAndGet(duplicated);
     future.addAndGet(fromFuture);
     expired.addAndGet(tooOld);
     late.addAndGet(lateCalls);
     truncated.addAndGet(cut);
-    return new Result(false, kept.size(), duplicated, fromFuture, tooOld, lateCalls, cut, offset);
+    return new Result(false, counted, duplicated, fromFuture, tooOld, lateCalls, cut, offset);
+  }
+
+  /** A summary with the ends its agent left unnamed filled in from the inventories. */
+  private GraphAggregator.Calls resolve(Summary x, long micros) {
+    Summary.Side c = x.client();
+    Summary.Side v = x.server();
+    String clientService = c == null ? null : c.service();
+    String serverService = v.service();
+    String serverContainer = v.container();
+    if (clientService == null && c != null && c.ip() != null) {
+      AddressBook.Member m = addresses.at(c.ip());
+      clientService = m == null ? null : m.service();
+    }
+    if (serverService == null) {
+      AddressBook.Member m = addresses.at(v.ip());
+      if (m != null) {
+        serverService = m.service();
+        serverContainer = m.container();
+      }
+    }
+    return new GraphAggregator.Calls(micros, EndpointNames.client(clientService),
+        EndpointNames.server(serverService, x.host(), v.ip()), serverService == null,
+        x.protocol(), serverContainer, x.stats());
   }
 
   private void clockNotice(String agent, String host, double offset, boolean corrected,
-      int fromFuture, long furthestMicros) {
+      long fromFuture, long furthestMicros) {
     if (notices == null) {
       return;
     }
@@ -288,6 +376,11 @@ public final class Ingester {
   /** Calls older than the live window: coarser tiers and history only. */
   public long late() {
     return late.get();
+  }
+
+  /** Sampled calls stored (wire version 2), for the access log. */
+  public long samples() {
+    return samples.get();
   }
 
   /** Calls whose texts were cut to the limits. */

@@ -173,10 +173,15 @@ public final class AddressBook {
    * the same call from the server side, which wins.
    */
   public boolean seenByServerSide(Transaction t) {
-    if (!"client".equals(t.observedAt()) || t.server() == null) {
+    return t.server() != null && seenByServerSide(t.observedAt(), t.server().ip());
+  }
+
+  /** As {@link #seenByServerSide(Transaction)}, for calls seen at {@code observedAt}. */
+  public boolean seenByServerSide(String observedAt, String serverIp) {
+    if (!"client".equals(observedAt) || serverIp == null) {
       return false;
     }
-    Member m = snapshot.addresses().get(t.server().ip());
+    Member m = snapshot.addresses().get(serverIp);
     return m != null && !m.exited();
   }
 

@@ -1,6 +1,7 @@
 package dev.intuition.core.metrics;
 
 import dev.intuition.core.graph.Graph;
+import dev.intuition.core.graph.GraphAggregator;
 import dev.intuition.decoder.Transaction;
 import java.util.function.Supplier;
 
@@ -24,6 +25,9 @@ public interface Metrics {
 
   /** One call, counted per edge and outcome. */
   void record(Transaction t);
+
+  /** Calls an agent summed (wire version 2), counted per edge and outcome as {@link #record}. */
+  default void record(GraphAggregator.Calls calls) {}
 
   /**
    * A series of one agent, registered once per agent, name and tag: a gauge, or a counter when

@@ -119,4 +119,23 @@ public final class CallStats extends LatencyHistogram {
   public long error() {
     return error;
   }
+
+  /** Equal counts, bytes and latencies (the histograms compared by their encoding). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof CallStats c && ok == c.ok && warning == c.warning && error == c.error
+        && requestBytes == c.requestBytes && responseBytes == c.responseBytes
+        && java.util.Arrays.equals(encodedLatency(), c.encodedLatency());
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(ok, warning, error, requestBytes, responseBytes);
+  }
+
+  @Override
+  public String toString() {
+    return "CallStats[ok=" + ok + ", warning=" + warning + ", error=" + error + ", requestBytes="
+        + requestBytes + ", responseBytes=" + responseBytes + ", timed=" + timedCount() + "]";
+  }
 }
