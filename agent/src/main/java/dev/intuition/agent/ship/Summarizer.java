@@ -1,0 +1,371 @@
+package dev.intuition.agent.ship;
+
+import dev.intuition.decoder.Outcome;
+import dev.intuition.decoder.Protocol;
+import dev.intuition.decoder.Transaction;
+import dev.intuition.decoder.endpoint.Endpoints;
+import dev.intuition.wire.Sample;
+import dev.intuition.wire.Summary;
+import dev.intuition.wire.stats.CallStats;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * The agent's aggregation (wire version 2, DESIGN.md "The data path at scale"): every decoded call
+ * is counted into the summary of its second and key (client container and service, server
+ * container and service, protocol, endpoint, observing side), and a fair sample of the calls is kept
+ * as they were, each with its weight. Past the agent nothing then costs per call.
+ *
+ * <p><b>Summaries.</b> Counts per outcome, bytes each way and the mergeable latency histogram, so
+ * that every percentile the server shows is an exact merge. A call is placed by its end (its start
+ * when it never got an answer). A second is handed over once it ended {@code grace} ago
+ * ({@link #drain}); a call for a second already handed over starts a new summary of that second,
+ * which the server adds to the first. Bounds: at most {@code maxEndpointsPerEdge} endpoints per edge
+ * and second (the rest are summed as {@value Summary#OTHER_ENDPOINT}), and at most {@code maxKeys}
+ * summaries waiting in all (while the server is away, say); a call that fits neither is dropped and
+ * counted.
+ *
+ * <p><b>Samples.</b> Per edge (client and server container, protocol) and second, stratified: the
+ * errors and warnings, a uniform reservoir of {@code errorBudget} of them; the {@code slowest}
+ * slowest of the other calls; a uniform reservoir of {@code okBudget} of the rest. A kept call's
+ * weight is the calls of its stratum divided by those kept (the slowest weigh 1), so the weights of
+ * an edge's samples add up to its calls. Fairness: each container (the side whose network namespace
+ * saw the call) may ship at most {@code containerBudget} samples per second; past it its samples are
+ * thinned (the rest first, then the slowest, errors last), the weights of what stays raised so that
+ * they still add up, and what was left out is counted for that container. One noisy container
+ * therefore cannot take another's share of the sample or of the batches.
+ *
+ * <p>Thread-safe: capture threads {@link #add}, the shipping thread {@link #drain}s.
+ */
+public final class Summarizer {
+  /**
+   * @param grace how long after its end a second waits for its late calls
+   * @param maxKeys summaries waiting at most (all seconds together)
+   * @param maxEndpointsPerEdge endpoints per edge and second; the rest are summed as
+   *     {@value Summary#OTHER_ENDPOINT}
+   * @param errorBudget errors and warnings kept per edge and second
+   * @param slowest the slowest other calls kept per edge and second
+   * @param okBudget other calls kept per edge and second, uniformly
+   * @param containerBudget samples one container may ship per second
+   */
+  public record Settings(java.time.Duration grace, int maxKeys, int maxEndpointsPerEdge,
+      int errorBudget, int slowest, int okBudget, int containerBudget) {
+    public static final Settings DEFAULT = new Settings(java.time.Duration.ofMillis(500), 50_000,
+        50, 10, 3, 5, 100);
+
+    public Settings {
+      if (grace.isNegative() || maxKeys < 1 || maxEndpointsPerEdge < 1 || errorBudget < 0
+          || slowest < 0 || okBudget < 0 || containerBudget < 0) {
+        throw new IllegalArgumentException("the summarizer's limits must be positive and the"
+            + " sample budgets not negative");
+      }
+    }
+  }
+
+  /** What {@link #drain} hands over. */
+  public record Drained(List<Summary> summaries, List<Sample> samples) {
+    public long calls() {
+      long n = 0;
+      for (Summary s : summaries) {
+        n += s.stats().count();
+      }
+      return n;
+    }
+  }
+
+  /** The key of a summary within its second. */
+  private record Key(Protocol protocol, String observedAt, String clientIp,
+      String clientContainer, String clientService, String serverIp, String serverContainer,
+      String serverService, String host, String endpoint) {}
+
+  /** An edge as the sample sees it: per container pair and protocol. */
+  private record Edge(Protocol protocol, String client, String server) {}
+
+  private static final class Sums {
+    final CallStats stats = new CallStats();
+    long gaps;
+    long unmatched;
+  }
+
+  /** The calls of one second. */
+  private static final class Second {
+    final Map<Key, Sums> sums = new HashMap<>();
+    final Map<Edge, Integer> endpoints = new HashMap<>();
+    final Map<Edge, EdgeSample> samples = new HashMap<>();
+  }
+
+  private final Settings settings;
+  private final Clock clock;
+  private final SplittableRandom random;
+  private final TreeMap<Long, Second> seconds = new TreeMap<>();
+  private int keys;
+  private long dropped;
+  private long added;
+  private final Map<String, Long> leftOut = new HashMap<>();
+
+  public Summarizer(Settings settings, Clock clock, SplittableRandom random) {
+    this.settings = settings;
+    this.clock = clock;
+    this.random = random;
+  }
+
+  /** Counts a call into its second's summary and offers it to the sample. */
+  public synchronized void add(Transaction t) {
+    java.time.Instant at = t.end() != null ? t.end() : t.start();
+    if (at == null || t.protocol() == null || t.outcome() == null || t.server() == null) {
+      dropped++;
+      return;
+    }
+    long second = at.getEpochSecond();
+    Second s = seconds.computeIfAbsent(second, k -> new Second());
+    Edge edge = new Edge(t.protocol(), side(t.clientContainer(), t.client()),
+        side(t.serverContainer(), t.server()));
+    String endpoint = Endpoints.of(t);
+    Key key = key(t, endpoint);
+    Sums sums = s.sums.get(key);
+    if (sums == null) {
+      int endpoints = s.endpoints.getOrDefault(edge, 0);
+      if (endpoints >= settings.maxEndpointsPerEdge()) {
+        key = key(t, Summary.OTHER_ENDPOINT);
+        sums = s.sums.get(key);
+      }
+      if (sums == null) {
+        if (keys >= settings.maxKeys()) {
+          dropped++;
+          return;
+        }
+        s.sums.put(key, sums = new Sums());
+        keys++;
+        if (!key.endpoint().equals(Summary.OTHER_ENDPOINT)) {
+          s.endpoints.merge(edge, 1, Integer::sum);
+        }
+      }
+    }
+    sums.stats.add(t);
+    for (String note : t.notes()) {
+      if (note.startsWith("packet loss")) {
+        sums.gaps++;
+        break;
+      }
+    }
+    if (t.start() == null || t.end() == null) {
+      sums.unmatched++;
+    }
+    s.samples.computeIfAbsent(edge, e -> new EdgeSample(settings, random)).offer(t);
+    added++;
+  }
+
+  private static Key key(Transaction t, String endpoint) {
+    return new Key(t.protocol(), t.observedAt(), t.client() == null ? null : t.client().ip(),
+        t.clientContainer(), t.clientService(), t.server().ip(), t.serverContainer(),
+        t.serverService(), t.protocol() == Protocol.HTTP && t.serverService() == null ? t.host()
+        : null, endpoint);
+  }
+
+  private static String side(String container, dev.intuition.decoder.Endpoint e) {
+    return container != null ? container : e == null ? null : e.ip();
+  }
+
+  /** Hands over the seconds that ended {@code grace} or more ago (all of them when {@code all}). */
+  public Drained drain(boolean all) {
+    long now = clock.millis();
+    List<Map.Entry<Long, Second>> ready = new ArrayList<>();
+    synchronized (this) {
+      Iterator<Map.Entry<Long, Second>> it = seconds.entrySet().iterator();
+      while (it.hasNext()) {
+        Map.Entry<Long, Second> e = it.next();
+        if (!all && (e.getKey() + 1) * 1000 + settings.grace().toMillis() > now) {
+          break;
+        }
+        ready.add(e);
+        keys -= e.getValue().sums.size();
+        it.remove();
+      }
+    }
+    List<Summary> summaries = new ArrayList<>();
+    List<Sample> samples = new ArrayList<>();
+    for (Map.Entry<Long, Second> e : ready) {
+      long second = e.getKey();
+      e.getValue().sums.forEach((k, v) -> summaries.add(new Summary(second, 1, k.protocol(),
+          k.observedAt(), new Summary.Side(k.clientIp(), k.clientContainer(), k.clientService()),
+          new Summary.Side(k.serverIp(), k.serverContainer(), k.serverService()), k.host(),
+          k.endpoint(), v.stats, v.gaps, v.unmatched)));
+      samples.addAll(fair(e.getValue().samples));
+    }
+    return new Drained(summaries, samples);
+  }
+
+  /** The second's samples with each container held to its budget. */
+  private List<Sample> fair(Map<Edge, EdgeSample> edges) {
+    Map<String, List<Stratum>> byContainer = new HashMap<>();
+    for (EdgeSample s : edges.values()) {
+      for (Stratum st : s.strata()) {
+        if (!st.kept.isEmpty()) {
+          byContainer.computeIfAbsent(st.observer, k -> new ArrayList<>()).add(st);
+        }
+      }
+    }
+    List<Sample> out = new ArrayList<>();
+    for (Map.Entry<String, List<Stratum>> c : byContainer.entrySet()) {
+      List<Stratum> strata = c.getValue();
+      int total = 0;
+      for (Stratum st : strata) {
+        total += st.kept.size();
+      }
+      int over = total - settings.containerBudget();
+      if (over > 0) {
+        synchronized (this) {
+          leftOut.merge(c.getKey(), (long) over, Long::sum);
+          if (leftOut.size() > 10_000) {
+            leftOut.clear(); // bounded: the counts restart rather than grow
+          }
+        }
+        // Thin the lowest priority first, the largest stratum of it first, one call at a time.
+        while (over > 0) {
+          Stratum victim = null;
+          for (Stratum st : strata) {
+            if (!st.kept.isEmpty() && (victim == null || st.priority < victim.priority
+                || (st.priority == victim.priority && st.kept.size() > victim.kept.size()))) {
+              victim = st;
+            }
+          }
+          if (victim == null) {
+            break;
+          }
+          victim.kept.remove(random.nextInt(victim.kept.size()));
+          over--;
+        }
+      }
+      for (Stratum st : strata) {
+        if (st.kept.isEmpty()) {
+          continue;
+        }
+        double weight = Math.max(1, (double) st.seen / st.kept.size());
+        for (Transaction t : st.kept) {
+          out.add(new Sample(t, weight));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Calls that could not be counted: no time, or past {@code maxKeys}. */
+  public synchronized long dropped() {
+    return dropped;
+  }
+
+  /** Calls counted so far. */
+  public synchronized long added() {
+    return added;
+  }
+
+  /** Calls waiting in seconds not handed over yet. */
+  public synchronized long pending() {
+    long n = 0;
+    for (Second s : seconds.values()) {
+      for (Sums v : s.sums.values()) {
+        n += v.stats.count();
+      }
+    }
+    return n;
+  }
+
+  /** Summaries waiting. */
+  public synchronized int keys() {
+    return keys;
+  }
+
+  /** Samples left out by the per-container budget, per container, since the start. */
+  public synchronized Map<String, Long> leftOut() {
+    return Map.copyOf(leftOut);
+  }
+
+  /** One stratum of an edge's sample in one second. */
+  static final class Stratum {
+    final int priority;
+    final String observer;
+    final List<Transaction> kept = new ArrayList<>();
+    long seen;
+
+    Stratum(int priority, String observer) {
+      this.priority = priority;
+      this.observer = observer;
+    }
+  }
+
+  /** The sample of one edge in one second. */
+  static final class EdgeSample {
+    private final Settings settings;
+    private final SplittableRandom random;
+    private Stratum bad;
+    private Stratum slow;
+    private Stratum rest;
+    private final PriorityQueue<Transaction> slowest = new PriorityQueue<>(
+        (a, b) -> Long.compare(duration(a), duration(b)));
+    private String observer;
+
+    EdgeSample(Settings settings, SplittableRandom random) {
+      this.settings = settings;
+      this.random = random;
+    }
+
+    void offer(Transaction t) {
+      if (observer == null) {
+        observer = Objects.requireNonNullElse("client".equals(t.observedAt())
+            ? t.clientContainer() : t.serverContainer(), "(host)");
+        bad = new Stratum(2, observer);
+        slow = new Stratum(1, observer);
+        rest = new Stratum(0, observer);
+      }
+      if (t.outcome() != Outcome.OK) {
+        reservoir(bad, t, settings.errorBudget());
+        return;
+      }
+      if (settings.slowest() > 0) {
+        slowest.add(t);
+        if (slowest.size() <= settings.slowest()) {
+          return;
+        }
+        t = slowest.poll(); // the quickest of them goes on to the rest
+      }
+      reservoir(rest, t, settings.okBudget());
+    }
+
+    private void reservoir(Stratum s, Transaction t, int budget) {
+      s.seen++;
+      if (budget == 0) {
+        return;
+      }
+      if (s.kept.size() < budget) {
+        s.kept.add(t);
+      } else {
+        long j = random.nextLong(s.seen);
+        if (j < budget) {
+          s.kept.set((int) j, t);
+        }
+      }
+    }
+
+    List<Stratum> strata() {
+      if (observer == null) {
+        return List.of();
+      }
+      slow.kept.clear();
+      slow.kept.addAll(slowest);
+      slow.seen = slowest.size();
+      return List.of(bad, slow, rest);
+    }
+
+    private static long duration(Transaction t) {
+      return t.durationMicros() == null ? Long.MAX_VALUE : t.durationMicros();
+    }
+  }
+}
