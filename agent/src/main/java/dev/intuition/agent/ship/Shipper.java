@@ -5,6 +5,8 @@ import dev.intuition.decoder.json.TransactionJson;
 import dev.intuition.wire.AgentIdentity;
 import dev.intuition.wire.Backoff;
 import dev.intuition.wire.Batch;
+import dev.intuition.wire.Sample;
+import dev.intuition.wire.Summary;
 import dev.intuition.wire.Health;
 import dev.intuition.wire.IngestAnswer;
 import dev.intuition.wire.Inventory;
@@ -28,7 +30,12 @@ import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Sends the agent's transactions to the topology server in batches over one persistent HTTP/1.1
+ * Sends what the agent decoded to the topology server. In wire version 2 (the default) the calls are
+ * summed per second and key by a {@link Summarizer}, which also keeps a fair, weighted sample of
+ * them, and each second goes out as summaries and samples once it is complete: the batches' size
+ * follows the edges and the sample budget, not the traffic. In version 1 every call is sent.
+ *
+ * <p>Batches go out over one persistent HTTP/1.1
  * connection, gzip-compressed and authenticated with the shared token (wire format: docs/wire-format.md,
  * {@link Wire#VERSION}, written by {@link WireCodec}). Transactions wait in a bounded queue. A batch the server refuses
  * with a 4xx (bad token, malformed, too large: sending it again would not help) is dropped and
@@ -44,12 +51,47 @@ public final class Shipper implements AutoCloseable {
   /** What rides along every few seconds: the host's inventory and the agent's health. */
   public record Metadata(Inventory inventory, Health health) {}
 
-  /** Where and how to ship. */
+  /**
+   * Where and how to ship.
+   *
+   * @param queueCapacity version 1: calls waiting to be sent at most
+   * @param batchSize version 1: calls per batch; version 2: summaries and samples per batch
+   * @param maxDelay how long a call waits at most before its batch is sent (version 2: before its
+   *     second is looked at again)
+   * @param wireVersion 2 (summaries and samples, the default) or 1 (every call, for servers that
+   *     speak only version 1; a server that answers 426 to version 2 is sent version 1 from then on)
+   * @param summarizer version 2: the limits on summaries and the sample's budgets
+   */
   public record Settings(URI server, String token, int queueCapacity, int batchSize,
-      Duration maxDelay, Duration metadataInterval) {
+      Duration maxDelay, Duration metadataInterval, int wireVersion,
+      Summarizer.Settings summarizer) {
+    public Settings {
+      if (wireVersion < Wire.OLDEST_VERSION || wireVersion > Wire.VERSION) {
+        throw new IllegalArgumentException("wire version " + wireVersion + " is not one of "
+            + Wire.OLDEST_VERSION + " to " + Wire.VERSION);
+      }
+    }
+
+    /** The current wire version, the default summarizer. */
+    public Settings(URI server, String token, int queueCapacity, int batchSize,
+        Duration maxDelay, Duration metadataInterval) {
+      this(server, token, queueCapacity, batchSize, maxDelay, metadataInterval, Wire.VERSION,
+          Summarizer.Settings.DEFAULT);
+    }
+
     public static Settings defaults(URI server, String token) {
       return new Settings(server, token, 100_000, 2_000, Duration.ofSeconds(1),
           Duration.ofSeconds(5));
+    }
+
+    public Settings withWireVersion(int version) {
+      return new Settings(server, token, queueCapacity, batchSize, maxDelay, metadataInterval,
+          version, summarizer);
+    }
+
+    public Settings withSummarizer(Summarizer.Settings summarizer) {
+      return new Settings(server, token, queueCapacity, batchSize, maxDelay, metadataInterval,
+          wireVersion, summarizer);
     }
   }
 
@@ -72,6 +114,11 @@ public final class Shipper implements AutoCloseable {
   private volatile boolean running = true;
   private long sequence;
   private Thread thread;
+  private final Summarizer summarizer;
+  /** The version batches are written in; falls back to 1 for a server that answers 426. */
+  private volatile int version;
+  /** Calls of version-2 batches given up (refused, or lost at shutdown). */
+  private final AtomicLong summarizedDropped = new AtomicLong();
 
   /**
    * @param agent who sends
@@ -92,6 +139,9 @@ public final class Shipper implements AutoCloseable {
     this.agent = agent;
     this.metadata = metadata == null ? () -> null : metadata;
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+    this.version = settings.wireVersion();
+    this.summarizer = new Summarizer(settings.summarizer(), clock,
+        new java.util.SplittableRandom());
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
   }
@@ -101,22 +151,116 @@ public final class Shipper implements AutoCloseable {
     return this;
   }
 
-  /** Hands a transaction over; never blocks: when the queue is full it is dropped and counted. */
+  /**
+   * Hands a transaction over; never blocks. Version 2: counted into its second's summary (past the
+   * summarizer's limits it is dropped and counted); version 1: queued, and when the queue is full
+   * dropped and counted.
+   */
   public void offer(Transaction t) {
-    if (!queue.offer(t)) {
+    if (version >= 2) {
+      summarizer.add(t);
+    } else if (!queue.offer(t)) {
       dropped.incrementAndGet();
     }
   }
 
-  /** What shipping has done so far, as the agent's health reports it. */
+  /** What shipping has done so far, as the agent's health reports it (in calls). */
   public ShippingHealth counters() {
-    return new ShippingHealth(queue.size(), sent.get(), dropped.get(), batches.get(), failed.get(),
-        lastError, refusedBatches.get(), serverExpired.get(), serverFuture.get());
+    return new ShippingHealth(queue.size() + summarizer.pending(), sent.get(),
+        dropped.get() + summarizedDropped.get() + summarizer.dropped(), batches.get(),
+        failed.get(), lastError, refusedBatches.get(), serverExpired.get(), serverFuture.get());
   }
 
-  private enum Result { DELIVERED, REFUSED, GAVE_UP }
+  /** The summarizer (version 2): its counters, the samples it left out per container. */
+  public Summarizer summarizer() {
+    return summarizer;
+  }
+
+  /** The wire version batches are written in now. */
+  public int wireVersion() {
+    return version;
+  }
+
+  private enum Result { DELIVERED, REFUSED, GAVE_UP, OLDER_SERVER }
 
   private void run() {
+    if (version >= 2) {
+      runSummaries();
+    }
+    runCalls();
+  }
+
+  /**
+   * Version 2: every {@code maxDelay}, the seconds that are complete go out as summaries and
+   * samples, in batches of at most {@code batchSize} of them.
+   */
+  private void runSummaries() {
+    long nextMetadata = 0;
+    while (true) {
+      boolean last = !running;
+      if (!last) {
+        try {
+          Thread.sleep(settings.maxDelay().toMillis());
+        } catch (InterruptedException e) {
+          summarizedDropped.addAndGet(summarizer.pending());
+          return;
+        }
+      }
+      Summarizer.Drained d = summarizer.drain(last);
+      boolean metadataDue = System.nanoTime() >= nextMetadata;
+      if (d.summaries().isEmpty() && d.samples().isEmpty() && !metadataDue) {
+        if (last) {
+          return;
+        }
+        continue;
+      }
+      int size = Math.max(1, settings.batchSize());
+      int summaries = d.summaries().size();
+      int samples = d.samples().size();
+      int parts = Math.max(1, (int) Math.ceil((double) Math.max(summaries, samples) / size));
+      for (int i = 0; i < parts; i++) {
+        List<Summary> sx = d.summaries().subList(Math.min(summaries, i * size),
+            Math.min(summaries, (i + 1) * size));
+        List<Sample> px = d.samples().subList(Math.min(samples, i * size),
+            Math.min(samples, (i + 1) * size));
+        long calls = 0;
+        for (Summary x : sx) {
+          calls += x.stats().count();
+        }
+        Metadata m = metadataDue && i == 0 ? metadata.get() : null;
+        Result result = send(encode(sx, px, m), 2);
+        switch (result) {
+          case DELIVERED -> sent.addAndGet(calls);
+          case REFUSED -> summarizedDropped.addAndGet(calls);
+          case OLDER_SERVER -> {
+            summarizedDropped.addAndGet(calls);
+            for (int j = i + 1; j < parts; j++) {
+              for (Summary x : d.summaries().subList(Math.min(summaries, j * size),
+                  Math.min(summaries, (j + 1) * size))) {
+                summarizedDropped.addAndGet(x.stats().count());
+              }
+            }
+            version = 1; // from now on every call, as that server reads them
+            summarizedDropped.addAndGet(summarizer.drain(true).calls());
+            return;
+          }
+          case GAVE_UP -> {
+            summarizedDropped.addAndGet(calls + summarizer.pending());
+            return;
+          }
+        }
+      }
+      if (metadataDue) {
+        nextMetadata = System.nanoTime() + settings.metadataInterval().toNanos();
+      }
+      if (last) {
+        return;
+      }
+    }
+  }
+
+  /** Version 1: every call, in batches of at most {@code batchSize}. */
+  private void runCalls() {
     List<Transaction> batch = new ArrayList<>(settings.batchSize());
     long nextMetadata = 0;
     while (running || !queue.isEmpty()) {
@@ -133,10 +277,10 @@ public final class Shipper implements AutoCloseable {
       if (batch.isEmpty() && !metadataDue) {
         continue;
       }
-      Result result = send(encode(batch, metadataDue ? metadata.get() : null));
+      Result result = send(encode(batch, metadataDue ? metadata.get() : null), 1);
       switch (result) {
         case DELIVERED -> sent.addAndGet(batch.size());
-        case REFUSED -> dropped.addAndGet(batch.size());
+        case REFUSED, OLDER_SERVER -> dropped.addAndGet(batch.size());
         case GAVE_UP -> {
           dropped.addAndGet(batch.size() + queue.size());
           queue.clear();
@@ -154,7 +298,7 @@ public final class Shipper implements AutoCloseable {
    * Posts one batch: again, with backoff, while the server is unreachable, busy or failing; not again
    * when it refuses the batch itself (4xx other than 408 and 429).
    */
-  private Result send(byte[] body) {
+  private Result send(byte[] body, int wireVersion) {
     backoff.reset();
     while (true) {
       long retryAfter = 0;
@@ -164,7 +308,7 @@ public final class Shipper implements AutoCloseable {
             .header(Wire.AUTHORIZATION_HEADER, Wire.BEARER + settings.token())
             .header("Content-Type", Wire.CONTENT_TYPE)
             .header("Content-Encoding", "gzip")
-            .header(Wire.VERSION_HEADER, Integer.toString(Wire.VERSION))
+            .header(Wire.VERSION_HEADER, Integer.toString(wireVersion))
             .header(Wire.SENT_AT_HEADER, TransactionJson.instant(clock.instant()))
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
@@ -179,6 +323,12 @@ public final class Shipper implements AutoCloseable {
           return Result.DELIVERED;
         }
         lastError = "server answered " + status + ": " + shorten(r.body());
+        if (status == 426 && wireVersion > Wire.OLDEST_VERSION) {
+          failed.incrementAndGet(); // a server older than this agent: it gets version 1 now
+          refusedBatches.incrementAndGet();
+          lastError += " (sending wire version " + Wire.OLDEST_VERSION + " from now on)";
+          return Result.OLDER_SERVER;
+        }
         if (status / 100 == 4 && status != 408 && status != 429) {
           failed.incrementAndGet(); // bad token, format or size: sending it again will not help
           refusedBatches.incrementAndGet();
@@ -206,12 +356,23 @@ public final class Shipper implements AutoCloseable {
     return s == null ? "" : s.length() <= 300 ? s : s.substring(0, 297) + "...";
   }
 
-  /** The batch as gzip-compressed JSON (docs/wire-format.md). */
+  /** A batch of version 1 as gzip-compressed JSON (docs/wire-format.md). */
   byte[] encode(List<Transaction> transactions, Metadata metadata) {
-    Batch batch = new Batch(Wire.VERSION, agent, run, ++sequence, clock.instant(),
+    return encode(new Batch(1, agent, run, ++sequence, clock.instant(),
         transactions, metadata == null ? null : metadata.inventory(),
-        metadata == null ? null : metadata.health());
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + transactions.size() * 100);
+        metadata == null ? null : metadata.health()));
+  }
+
+  /** A batch of version 2 as gzip-compressed JSON (docs/wire-format.md). */
+  byte[] encode(List<Summary> summaries, List<Sample> samples, Metadata metadata) {
+    return encode(new Batch(2, agent, run, ++sequence, clock.instant(), List.of(),
+        metadata == null ? null : metadata.inventory(),
+        metadata == null ? null : metadata.health(), summaries, samples));
+  }
+
+  private static byte[] encode(Batch batch) {
+    int parts = batch.transactions().size() + batch.summaries().size() + batch.samples().size();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + parts * 100);
     try (GZIPOutputStream gz = new GZIPOutputStream(bytes, 1 << 16)) {
       WireCodec.write(batch, gz);
     } catch (IOException e) {

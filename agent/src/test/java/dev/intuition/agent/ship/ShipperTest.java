@@ -30,7 +30,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The agent's side of the wire format and its behaviour when the server is away or refuses. The server
+ * The agent's side of the wire format and its behaviour when the server is away or refuses: in
+ * version 1 (every call, which the retry, queue and refusal cases use because they count calls one
+ * by one) and in version 2 (summaries and samples). The server
  * here is a stand-in that records what it receives: the topology server's ingest endpoint is built in
  * its own issue, whose end-to-end test replaces this stand-in with the real thing.
  */
@@ -104,7 +106,7 @@ class ShipperTest {
 
   private Shipper shipper(int port, int queue) {
     return new Shipper(new Shipper.Settings(URI.create("http://127.0.0.1:" + port), "s3cret",
-        queue, 500, Duration.ofMillis(100), Duration.ofSeconds(5)),
+        queue, 500, Duration.ofMillis(100), Duration.ofSeconds(5)).withWireVersion(1),
         new AgentIdentity("host-1", "node-a", "test"),
         () -> new Shipper.Metadata(Inventory.EMPTY, new Health(List.of(), null, null))).start();
   }
@@ -227,7 +229,7 @@ class ShipperTest {
     failTimes = 2;
     int port = startServer(0);
     try (Shipper s = new Shipper(new Shipper.Settings(URI.create("http://127.0.0.1:" + port),
-        "s3cret", 100, 500, Duration.ofMillis(100), Duration.ofHours(1)),
+        "s3cret", 100, 500, Duration.ofMillis(100), Duration.ofHours(1)).withWireVersion(1),
         new AgentIdentity("host-1", null, null), null).start()) {
       s.offer(tx(1));
       assertTrue(waitFor(() -> s.counters().sent() == 1), s.counters()::toString);
@@ -259,5 +261,64 @@ class ShipperTest {
       assertEquals(0, s.counters().serverExpired() % 3, "3 per batch");
       assertEquals(s.counters().serverExpired() / 3 * 2, s.counters().serverFuture());
     }
+  }
+
+  private Shipper summarizing(int port) {
+    return new Shipper(new Shipper.Settings(URI.create("http://127.0.0.1:" + port), "s3cret",
+        100, 500, Duration.ofMillis(100), Duration.ofSeconds(5)),
+        new AgentIdentity("host-1", "node-a", "test"),
+        () -> new Shipper.Metadata(Inventory.EMPTY, new Health(List.of(), null, null))).start();
+  }
+
+  @Test
+  void versionTwoSendsSummariesAndWeightedSamplesThatStandForEveryCall() throws Exception {
+    int port = startServer(0);
+    try (Shipper s = summarizing(port)) {
+      assertEquals(2, s.wireVersion());
+      for (int i = 0; i < 5000; i++) {
+        s.offer(tx(i));
+      }
+      assertTrue(waitFor(() -> s.counters().sent() == 5000), s.counters()::toString);
+    }
+    assertTrue(headers.stream().allMatch(h -> h.equals("Bearer s3cret gzip 2")), headers::toString);
+    long calls = 0;
+    double weights = 0;
+    int summaries = 0;
+    for (JsonNode b : bodies) {
+      assertEquals(2, b.get("version").asInt());
+      assertTrue(!b.has("transactions"), "no call goes out one by one");
+      for (JsonNode x : b.get("summaries")) {
+        calls += x.get("ok").asLong() + x.get("warning").asLong() + x.get("error").asLong();
+        assertEquals("GET /{id}", x.get("endpoint").asText());
+        assertEquals(0, x.get("interval").asLong(), "the calls' second: they ended at the epoch");
+        summaries++;
+      }
+      for (JsonNode x : b.get("samples")) {
+        weights += x.get("weight").asDouble();
+        assertEquals("api", x.get("transaction").get("serverService").asText());
+      }
+    }
+    assertEquals(5000, calls);
+    assertTrue(summaries >= 1 && summaries <= 20, "one second, one key, in as many summaries as"
+        + " drains fell among the offers: " + summaries);
+    assertEquals(5000, weights, 1e-6, "the samples' weights add up to the calls");
+  }
+
+  @Test
+  void aServerThatSpeaksOnlyVersionOneGetsVersionOneFromThenOn() throws Exception {
+    int port = startServer(0);
+    status = 426;
+    failTimes = 1;
+    try (Shipper s = summarizing(port)) {
+      assertTrue(waitFor(() -> s.wireVersion() == 1), s.counters()::toString);
+      assertTrue(s.counters().lastError().contains("426"), s.counters().lastError());
+      s.offer(tx(1));
+      s.offer(tx(2));
+      assertTrue(waitFor(() -> s.counters().sent() == 2), s.counters()::toString);
+    }
+    JsonNode last = bodies.get(bodies.size() - 1);
+    assertEquals(1, last.get("version").asInt());
+    assertEquals(2, bodies.stream().filter(b -> b.has("transactions"))
+        .mapToInt(b -> b.get("transactions").size()).sum());
   }
 }
