@@ -37,7 +37,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import dev.intuition.wire.Sample;
+import dev.intuition.wire.Summary;
+import dev.intuition.wire.stats.CallStats;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The wire contract, end to end through the real code of both sides: the agent's inventory,
@@ -61,8 +65,9 @@ class WireContractTest {
         "shop_api", "server");
   }
 
-  @Test
-  void whatTheAgentSendsTheServerReadsFieldForField() throws Exception {
+  @ParameterizedTest(name = "wire version {0}")
+  @ValueSource(ints = {1, 2})
+  void whatTheAgentSendsTheServerReadsFieldForField(int version) throws Exception {
     // The agent's view of its host, in the agent's own types.
     ContainerInfo web = new ContainerInfo("c1", "shop_web.1.x", "nginx:1",
         Map.of("com.docker.stack.namespace", "shop"), 100, "/proc/100/ns/net",
@@ -91,12 +96,15 @@ class WireContractTest {
       exchange.close();
     });
     http.start();
-    Clock agentClock = Clock.fixed(T, ZoneOffset.UTC);
+    // In version 2 a second goes out once it is complete: the agent's clock is then past it.
+    Instant agentNow = version == 1 ? T : T.plusSeconds(2);
+    Clock agentClock = Clock.fixed(agentNow, ZoneOffset.UTC);
     java.util.concurrent.atomic.AtomicReference<Shipper> self =
         new java.util.concurrent.atomic.AtomicReference<>();
     Shipper shipper = new Shipper(new Shipper.Settings(URI.create("http://127.0.0.1:"
         + http.getAddress().getPort()), "contract-token", 100, 100, Duration.ofMillis(50),
-        Duration.ofHours(1)), identity, () -> new Shipper.Metadata(inventory.toWire(),
+        Duration.ofHours(1)).withWireVersion(version), identity,
+        () -> new Shipper.Metadata(inventory.toWire(),
             new Health(List.of(capture.toWire()), self.get().counters(), "docker away")),
         agentClock);
     self.set(shipper);
@@ -125,11 +133,12 @@ class WireContractTest {
     // travel in more than one batch, in order.
     Batch withCalls = null;
     List<Transaction> received = new ArrayList<>();
+    List<Summary> summaries = new ArrayList<>();
     for (Posted p : posted) {
       assertEquals("Bearer contract-token", p.headers().get(Wire.AUTHORIZATION_HEADER));
-      assertEquals(Integer.toString(Wire.VERSION), p.headers().get(Wire.VERSION_HEADER));
+      assertEquals(Integer.toString(version), p.headers().get(Wire.VERSION_HEADER));
       assertEquals("gzip", p.headers().get("Content-Encoding"));
-      assertEquals(T, WireCodec.parseInstant(p.headers().get(Wire.SENT_AT_HEADER)));
+      assertEquals(agentNow, WireCodec.parseInstant(p.headers().get(Wire.SENT_AT_HEADER)));
       try (InFlightBytes.Lease lease = inFlight.lease()) {
         BatchReader.Checked checked = reader.read(new ByteArrayInputStream(p.body()),
             p.body().length, p.headers().get("Content-Encoding"), lease);
@@ -138,12 +147,41 @@ class WireContractTest {
           withCalls = checked.batch();
           received.addAll(checked.batch().transactions());
         }
+        if (!checked.batch().summaries().isEmpty()) {
+          withCalls = checked.batch();
+          summaries.addAll(checked.batch().summaries());
+          for (Sample x : checked.batch().samples()) {
+            assertEquals(1, x.weight(), "one call per edge: kept, standing for itself");
+            received.add(x.transaction());
+          }
+        }
       }
     }
     assertTrue(withCalls != null, "a batch carried the calls");
     assertEquals(identity, withCalls.agent());
-    assertEquals(T, withCalls.sentAt());
-    assertEquals(List.of(call(1), call(2), call(3)), received);
+    assertEquals(agentNow, withCalls.sentAt());
+    if (version == 1) {
+      assertEquals(List.of(call(1), call(2), call(3)), received);
+    } else {
+      received.sort(java.util.Comparator.comparing(t -> t.resource()));
+      assertEquals(List.of(call(1), call(2), call(3)), received, "the samples, field for field");
+      assertEquals(3, summaries.size(), "one per protocol");
+      for (int i = 1; i <= 3; i++) {
+        Transaction c = call(i);
+        Summary x = summaries.stream().filter(y -> y.protocol() == c.protocol()).findFirst()
+            .orElseThrow();
+        assertEquals(T.getEpochSecond(), x.interval());
+        assertEquals(1, x.seconds());
+        assertEquals("server", x.observedAt());
+        assertEquals(new Summary.Side("10.0.1." + i, "shop_web.1.x", "shop_web"), x.client());
+        assertEquals(new Summary.Side("10.0.1.7", "shop_api.1.y", "shop_api"), x.server());
+        assertEquals(dev.intuition.decoder.endpoint.Endpoints.of(c), x.endpoint());
+        CallStats expected = new CallStats();
+        expected.add(c);
+        assertEquals(expected, x.stats());
+        assertEquals(1, x.gaps(), "the call's packet loss");
+      }
+    }
     Batch first = reader.read(new ByteArrayInputStream(posted.get(0).body()),
         -1, "gzip", inFlight.lease()).batch();
     assertEquals(inventory.toWire(), first.inventory(), "the inventory, field for field");
