@@ -152,6 +152,28 @@ class IngestEndToEndTest {
             key + " p" + p + ": " + expected + " vs " + actual);
       }
     }
+    // Which route: each edge's endpoints add up to its calls within the endpoints' window.
+    for (JsonNode e : graph.get("edges")) {
+      String key = e.get("client").asText() + " -> " + e.get("server").asText() + " "
+          + e.get("protocol").asText();
+      JsonNode answer = get("/api/v1/endpoints?client=" + enc(e.get("client").asText())
+          + "&server=" + enc(e.get("server").asText()) + "&protocol=" + e.get("protocol").asText()
+          + "&window=" + seconds + "s&at=" + to + "&limit=500");
+      Instant covered = Instant.parse(answer.get("coveredFrom").asText());
+      List<Transaction> ts = byEdge.get(key).stream().filter(t -> !(t.end() != null ? t.end()
+          : t.start()).isBefore(covered.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
+          .toList();
+      java.util.Set<String> names = ts.stream()
+          .map(dev.intuition.decoder.endpoint.Endpoints::of).collect(Collectors.toSet());
+      long calls = 0;
+      for (JsonNode row : answer.get("endpoints")) {
+        JsonNode c = row.get("calls");
+        calls += c.get("ok").asLong() + c.get("warning").asLong() + c.get("error").asLong();
+        assertTrue(names.contains(row.get("endpoint").asText())
+            || row.get("endpoint").asText().equals("other"), key + ": " + row);
+      }
+      assertEquals(ts.size(), calls, key + ": " + answer);
+    }
     assertTrue(graph.get("edges").toString().contains("\"error\":"), "errors on the right edges");
     long errorsInCapture = DEMO.stream().filter(t -> t.outcome() == Outcome.ERROR).count();
     long errorsInGraph = 0;
@@ -254,5 +276,9 @@ class IngestEndToEndTest {
       assertEquals(400, r.statusCode(), bad);
       assertTrue(json.readTree(r.body()).get("message").asText().length() > 10, r.body());
     }
+  }
+
+  private static String enc(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
   }
 }

@@ -39,14 +39,16 @@ class TransactionsController {
       @RequestParam(required = false) String from,
       @RequestParam(required = false) String to,
       @RequestParam(defaultValue = "100") int limit,
-      @RequestParam(defaultValue = "newest") String order) {
+      @RequestParam(defaultValue = "newest") String order,
+      @RequestParam(required = false) String endpoint) {
     TransactionQuery q;
     try {
       q = new TransactionQuery(client, server,
           protocol == null ? null : Protocol.fromWireName(protocol),
           outcome == null ? null : outcome(outcome),
           minDuration == null ? null : minDuration(minDuration),
-          instant("from", from), instant("to", to), limit, slowest(order));
+          instant("from", from), instant("to", to), limit, slowest(order),
+          endpoint == null || endpoint.isBlank() ? null : endpoint);
     } catch (IllegalArgumentException e) {
       throw new ApiException(HttpStatus.BAD_REQUEST, e.getMessage());
     }

@@ -159,6 +159,7 @@ public final class ElasticsearchTransactionStore implements TransactionStore {
       doc.put("time", at.toString());
       doc.put("clientName", EndpointNames.client(t));
       doc.put("serverName", EndpointNames.server(t));
+      doc.put("endpoint", dev.intuition.decoder.endpoint.Endpoints.of(t));
       enqueue(new Doc(index("transactions", at), nextId(), doc));
     }
   }
@@ -358,6 +359,7 @@ public final class ElasticsearchTransactionStore implements TransactionStore {
     List<Query> filters = new ArrayList<>();
     term(filters, "clientName", q.clientService());
     term(filters, "serverName", q.serverService());
+    term(filters, "endpoint", q.endpoint());
     term(filters, "protocol", q.protocol() == null ? null : q.protocol().wireName());
     term(filters, "outcome", q.outcome() == null ? null : q.outcome().wireName());
     if (q.minDurationMicros() != null) {

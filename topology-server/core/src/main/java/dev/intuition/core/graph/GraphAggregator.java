@@ -3,6 +3,7 @@ package dev.intuition.core.graph;
 import dev.intuition.wire.stats.CallStats;
 import dev.intuition.decoder.Protocol;
 import dev.intuition.decoder.Transaction;
+import dev.intuition.decoder.endpoint.Endpoints;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -114,6 +115,14 @@ public final class GraphAggregator {
   /** The last call of each edge still within the fade-out; a node's is its edges' latest. */
   private final Map<EdgeKey, Long> edgeLastSeen = new HashMap<>();
   private final EdgeNaming naming;
+  /** How far back endpoints are kept, at 10-second resolution. */
+  public static final int ENDPOINT_WINDOW_SECONDS = 900;
+  /** Endpoints told apart per edge in a 10-second bucket; the rest are summed as "other". */
+  public static final int MAX_ENDPOINTS_PER_EDGE = 20;
+  /** Endpoint statistics held at most (about 250 bytes each). */
+  public static final long MAX_ENDPOINT_CELLS = 200_000;
+  private final EndpointRing endpoints = new EndpointRing(ENDPOINT_WINDOW_SECONDS,
+      MAX_ENDPOINTS_PER_EDGE, MAX_ENDPOINT_CELLS);
   private final long maxCells;
   private long cells;
   private long bucketsEvicted;
@@ -169,7 +178,7 @@ public final class GraphAggregator {
     }
     long micros = Math.min(micros(at), now);
     EdgeNaming.Named named = naming.name(t, micros);
-    place(micros, now, named, t, null);
+    place(micros, now, named, Endpoints.of(t), t, null);
     added++;
   }
 
@@ -181,10 +190,11 @@ public final class GraphAggregator {
    * @param server the server's service, or its external name
    * @param external whether the server is no known service
    * @param serverContainer the serving container, or null
+   * @param endpoint the calls' endpoint ({@link Endpoints})
    * @param stats the calls' statistics, merged as they are
    */
   public record Calls(long micros, String client, String server, boolean external,
-      Protocol protocol, String serverContainer, CallStats stats) {}
+      Protocol protocol, String serverContainer, String endpoint, CallStats stats) {}
 
   /**
    * Merges summaries of calls into every tier that still covers their time, as {@link #addAll}
@@ -200,15 +210,16 @@ public final class GraphAggregator {
         long micros = Math.min(c.micros(), now);
         EdgeNaming.Named named = naming.name(c.client(), c.server(), c.external(), c.protocol(),
             c.serverContainer(), micros);
-        place(micros, now, named, null, c.stats());
+        place(micros, now, named, c.endpoint() == null ? Endpoints.UNKNOWN : c.endpoint(), null,
+            c.stats());
         added += c.stats().count();
       }
     }
   }
 
   /** Counts {@code t}, or else merges {@code calls}, into the rings and the minutes. */
-  private void place(long micros, long now, EdgeNaming.Named named, Transaction t,
-      CallStats calls) {
+  private void place(long micros, long now, EdgeNaming.Named named, String endpoint,
+      Transaction t, CallStats calls) {
     EdgeKey edge = named.edge();
     NodeKey node = named.node();
     long placed = t != null ? live.add(micros, now, edge, node, t)
@@ -232,6 +243,55 @@ public final class GraphAggregator {
       minutes.add(micros, edge, node, calls);
     }
     edgeLastSeen.merge(edge, micros, Math::max);
+    endpoints.add(micros, now, edge, endpoint, t, calls);
+  }
+
+  /**
+   * The calls of one endpoint over a range.
+   *
+   * @param client the calling service, or null when summed over every client of the server
+   */
+  public record EndpointCalls(String client, String server, Protocol protocol, String endpoint,
+      CallStats stats) {}
+
+  /**
+   * The endpoints of the server's edges (of one client's edge, when {@code client} is given; of one
+   * protocol, when given) over {@code [from, to)}, at 10-second resolution within the last
+   * {@value #ENDPOINT_WINDOW_SECONDS} seconds (older buckets are not kept), by calls, the most
+   * first. Summed over the clients when {@code client} is null.
+   */
+  public List<EndpointCalls> endpoints(String client, String server, Protocol protocol,
+      Instant from, Instant to) {
+    long fromMicros = micros(from);
+    long toMicros = micros(to);
+    Map<EdgeKey, Map<String, CallStats.Summer>> sums = new HashMap<>();
+    synchronized (this) {
+      endpoints.collect(fromMicros, toMicros, micros(clock.instant()),
+          e -> e.server().equals(server)
+          && (client == null || e.client().equals(client))
+          && (protocol == null || e.protocol() == protocol), sums);
+    }
+    Map<List<Object>, CallStats> merged = new HashMap<>();
+    sums.forEach((edge, byName) -> byName.forEach((name, summer) -> {
+      List<Object> key = List.of(client == null ? "" : edge.client(), edge.protocol(), name);
+      merged.merge(key, summer.take(), GraphAggregator::sum);
+    }));
+    List<EndpointCalls> out = new ArrayList<>(merged.size());
+    merged.forEach((k, v) -> out.add(new EndpointCalls(client == null ? null : (String) k.get(0),
+        server, (Protocol) k.get(1), (String) k.get(2), v)));
+    out.sort(java.util.Comparator.comparingLong((EndpointCalls e) -> e.stats().count())
+        .reversed().thenComparing(EndpointCalls::endpoint));
+    return out;
+  }
+
+  /** Where the endpoints' buckets start as of now: older ranges have no endpoints. */
+  public Instant endpointsFrom() {
+    return instant(endpoints.coveredFrom(micros(clock.instant())));
+  }
+
+  /** Endpoint statistics held, and calls whose endpoint could not be kept (memory budget). */
+  public synchronized long[] endpointCounters() {
+    return new long[] {endpoints.cells(), endpoints.overflowed()};
   }
 
   /**

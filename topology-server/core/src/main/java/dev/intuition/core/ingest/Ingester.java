@@ -264,7 +264,7 @@ public final class Ingester {
     }
     return new GraphAggregator.Calls(micros, EndpointNames.client(clientService),
         EndpointNames.server(serverService, x.host(), v.ip()), serverService == null,
-        x.protocol(), serverContainer, x.stats());
+        x.protocol(), serverContainer, x.endpoint(), x.stats());
   }
 
   private void clockNotice(String agent, String host, double offset, boolean corrected,

@@ -8,11 +8,20 @@ import java.time.Instant;
 /**
  * Which transactions to find: every given filter must hold (null means any); newest first, or the
  * slowest first ({@code slowestFirst}; calls that never got a reply come after the timed ones), at
- * most {@code limit}. Services match the names the graph shows (INTERNET, external hosts included).
+ * most {@code limit}. Services match the names the graph shows (INTERNET, external hosts included);
+ * the endpoint matches {@link dev.intuition.decoder.endpoint.Endpoints#of}.
  */
 public record TransactionQuery(String clientService, String serverService, Protocol protocol,
     Outcome outcome, Long minDurationMicros, Instant from, Instant to, int limit,
-    boolean slowestFirst) {
+    boolean slowestFirst, String endpoint) {
+
+  /** Any endpoint. */
+  public TransactionQuery(String clientService, String serverService, Protocol protocol,
+      Outcome outcome, Long minDurationMicros, Instant from, Instant to, int limit,
+      boolean slowestFirst) {
+    this(clientService, serverService, protocol, outcome, minDurationMicros, from, to, limit,
+        slowestFirst, null);
+  }
 
   /** Newest first. */
   public TransactionQuery(String clientService, String serverService, Protocol protocol,
@@ -59,6 +68,8 @@ public record TransactionQuery(String clientService, String serverService, Proto
         && (serverService == null || serverService.equals(
             dev.intuition.core.graph.EndpointNames.server(t)))
         && (protocol == null || protocol == t.protocol())
+        && (endpoint == null || endpoint.equals(
+            dev.intuition.decoder.endpoint.Endpoints.of(t)))
         && (outcome == null || outcome == t.outcome())
         && (minDurationMicros == null
             || (t.durationMicros() != null && t.durationMicros() >= minDurationMicros))

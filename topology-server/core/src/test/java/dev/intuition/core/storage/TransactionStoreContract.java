@@ -84,6 +84,16 @@ public abstract class TransactionStoreContract {
   }
 
   @Test
+  void theCallsOfOneEndpoint() {
+    List<Transaction> found = store.find(new TransactionQuery("web", null, null, null, null,
+        null, null, 100, false, "GET /{id}"));
+    assertEquals(50, found.size(), "the HTTP calls: /0, /2, ... are one templated route");
+    assertTrue(found.stream().allMatch(t -> t.protocol() == Protocol.HTTP));
+    assertEquals(0, store.find(new TransactionQuery(null, null, null, null, null, null, null, 100,
+        false, "GET /orders/{id}")).size());
+  }
+
+  @Test
   void theSlowestAndATimeRange() {
     List<Transaction> slow = store.find(new TransactionQuery(null, "db", null, null, 90_000L,
         null, null, 100));
