@@ -134,6 +134,9 @@ class MalformedRequestsTest {
         "/api/v1/transactions?limit=-1", "/api/v1/transactions?from=%2B999999999-01-01T00:00:00Z",
         "/api/v1/transactions?minDuration=-5ms", "/api/v1/transactions?order=%00",
         "/api/v1/edge", "/api/v1/edge?client=a&server=b&window=-1m", "/api/v1/notices?limit=abc",
+        "/api/v1/endpoints", "/api/v1/endpoints?server=a&limit=0",
+        "/api/v1/endpoints?server=a&limit=501", "/api/v1/endpoints?server=a&protocol=kafka",
+        "/api/v1/endpoints?server=a&window=-1s", "/api/v1/endpoints?server=a&at=yesterday",
         "/api/v1/notices?since=yesterday", "/api/v1/services/%00", "/api/v1/services/",
         "/api/v1/nothing", "/nothing/at/all", "/api/v1/graph?" + "x=1&".repeat(3000),
         "/" + "a".repeat(10_000), "/api/v1/services/" + "%C0%AE".repeat(50)};
@@ -170,18 +173,20 @@ class MalformedRequestsTest {
   }
 
   static final String[] PATHS = {"/api/v1/graph", "/api/v1/graph/vizceral",
-      "/api/v1/transactions", "/api/v1/edge", "/api/v1/info", "/api/v1/notices",
+      "/api/v1/transactions", "/api/v1/edge", "/api/v1/endpoints", "/api/v1/info",
+      "/api/v1/notices",
       "/api/v1/services/web", "/api/v1/ingest", "/actuator/health", "/actuator/prometheus",
       "/actuator", "/actuator/env", "/ws/graph", "/", "/index.html", "/login", "/error"};
   static final String[] KEYS = {"window", "at", "group", "client", "server", "protocol",
       "outcome", "minDuration", "from", "to", "limit", "order", "since", "active", "next",
-      "format"};
+      "format", "endpoint"};
   static final String[] VALUES = {"", "-5000ms", "0", "00", "-1", "1", "60s", "31d", "32d",
       "744h", "99999999999999999999", "9223372036854775807", "1e9", "NaN", "Infinity",
       "+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z", "2026-11-30T00:00:00Z",
       "2026-13-45T99:99:99Z", "%00", "%zz", "%", "%%", "%E2%82", "%C3%A9", "%F0%9F%92%A9",
       "<script>alert(1)</script>", "'", "%22", "%5C", "null", "true", "http", "smtp", "error",
-      "slowest", "../..", "%2F%2F", "web", "INTERNET", "(other)", "compact", "graph"};
+      "slowest", "../..", "%2F%2F", "web", "INTERNET", "(other)", "compact", "graph",
+      "GET%20%2Fusers%2F%7Bid%7D", "other"};
   static final String[] SEGMENTS = {"..", "%2e%2e", "%2E", ".", "%2f", "%5c", "", ";x=1",
       "%00", "%ff", "%C0%AE", "~", "web", "a%20b", "%F0%9F%92%A9", "*", "%3B", "api", "v1",
       "graph", "services", "WEB-INF", "META-INF", "static", "assets", "x".repeat(300)};
