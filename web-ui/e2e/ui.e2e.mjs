@@ -176,6 +176,22 @@ await run('clicking an edge lists its transactions', async () => {
   await page.screenshot({ path: `${shots}/02-edge-panel.png` });
 });
 
+await run('an edge\'s endpoints filter its access log', async () => {
+  await page.waitForSelector('#panel tr[data-endpoint]', { timeout: 10000 });
+  const endpoint = await page.getAttribute('#panel tr[data-endpoint]', 'data-endpoint');
+  check(/^[A-Z]+ \//.test(endpoint), `an HTTP endpoint is listed (${endpoint})`);
+  await page.click(`#panel tr[data-endpoint="${endpoint}"]`);
+  await page.waitForSelector('#panel tr.chosen[data-endpoint]', { timeout: 10000 });
+  check((await page.textContent('#panel .tabs .filter')) === endpoint, 'the access log says which endpoint it shows');
+  const rows = await page.$$('#panel table.transactions tr.tx');
+  const q = new URLSearchParams({ client: 'shop_api', server: 'shop_recommendations', endpoint, outcome: 'error', limit: '50' });
+  const api = await (await fetch(new URL(`api/v1/transactions?${q}`, server))).json();
+  check(api.count > 0 && rows.length === api.count, `the rows are the endpoint's (${rows.length} rows, ${api.count} from the API)`);
+  check((await page.textContent('#panel')).includes('Agents keep a sample'), 'the access log says it is a sample');
+  await page.click('#panel button[data-clear-endpoint]');
+  await page.waitForFunction(() => !document.querySelector('#panel tr.chosen'), null, { timeout: 10000 });
+});
+
 await run('clicking a service lists its containers', async () => {
   await page.keyboard.press('Escape');
   const p = await where('node', 'shop_api');

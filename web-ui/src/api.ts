@@ -1,7 +1,7 @@
 // The server: REST under /api/v1 and the live stream on /ws/graph, reconnecting by itself.
 
 import { decodeCompact } from './compact';
-import { EdgeDetail, Graph, Notice, ServerInfo, ServiceDetail, Transaction } from './types';
+import { EdgeDetail, Endpoints, Graph, Notice, ServerInfo, ServiceDetail, Transaction } from './types';
 
 export class ApiError extends Error {
   constructor(readonly status: number, message: string) {
@@ -44,9 +44,11 @@ export const api = {
     get<ServiceDetail>(`services/${encodeURIComponent(name)}`, { window: `${window}s`, at }),
   edge: (client: string, server: string, protocol: string | null, window: number, at: string | null) =>
     get<EdgeDetail>('edge', { client, server, protocol, window: `${window}s`, at }),
+  endpoints: (server: string, client: string | null, protocol: string | null, window: number, at: string | null) =>
+    get<Endpoints>('endpoints', { server, client, protocol, window: `${window}s`, at, limit: 20 }),
   transactions: (params: {
     client?: string; server?: string; protocol?: string; outcome?: string; order?: string;
-    from?: string; to?: string; limit?: number;
+    from?: string; to?: string; limit?: number; endpoint?: string;
   }) => get<{ transactions: Transaction[]; count: number }>('transactions', params),
   notices: (limit: number) => get<{ notices: Notice[] }>('notices', { limit }),
 };

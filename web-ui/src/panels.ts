@@ -5,7 +5,7 @@ import { api } from './api';
 import { h, svg } from './dom';
 import { DisplayEdge, DisplayGraph, health, STACK_PREFIX } from './lod';
 import { formatMicros, formatPercent, formatRate, Selection, TransactionFilter, ViewState } from './state';
-import { Calls, EdgeDetail, Graph, GraphEdge, Transaction } from './types';
+import { Calls, EdgeDetail, Endpoints, Graph, GraphEdge, Transaction } from './types';
 
 /**
  * What the panels need of the page: its state and view, and the few ways they change it. The page
@@ -65,7 +65,34 @@ function errorBox(e: unknown): HTMLElement {
   return h('div', { class: 'panel-error' }, `Could not load: ${e instanceof Error ? e.message : String(e)}`);
 }
 
+/** What a drill-down's access log shows: stored calls are a sample; the counts are exact. */
+const SAMPLE_NOTE = 'Agents keep a sample of the calls: per edge and second every error and warning up to 10, the 3 slowest and 5 of the rest. Counts and percentiles above are exact.';
+
+/**
+ * A table of endpoints (HTTP routes, SQL statement shapes, Redis commands) by calls; clicking one
+ * filters the access log to it, clicking it again clears the filter.
+ */
+function endpointsTable(e: Endpoints, chosen: string | null, choose: (endpoint: string | null) => void): Node {
+  if (e.endpoints.length === 0) return h('div', { class: 'hint' }, 'No endpoint in the last 15 minutes.');
+  const rows = e.endpoints.map((r) => {
+    const row = callsRow(h('span', { class: 'endpoint', title: r.endpoint }, r.endpoint, h('span', { class: 'proto' }, r.protocol)), r.calls,
+      () => choose(chosen === r.endpoint ? null : r.endpoint));
+    row.setAttribute('data-endpoint', r.endpoint);
+    if (chosen === r.endpoint) row.classList.add('chosen');
+    return row;
+  });
+  return h('div', {}, callsTable(rows, 'endpoint'),
+    e.more > 0 ? h('div', { class: 'hint' }, `and ${e.more} more`) : '');
+}
+
+function endpointFilter(chosen: string | null, clear: () => void): Node | string {
+  return chosen ? h('div', { class: 'tabs' }, h('span', { class: 'filter' }, chosen),
+    h('button', { class: 'tab', 'data-clear-endpoint': '', onclick: clear }, 'all endpoints')) : '';
+}
+
 export class ServicePanel {
+  private endpoint: string | null = null;
+
   constructor(private readonly host: HTMLElement, private readonly app: PanelHost, private readonly name: string, private readonly close: () => void) {
     host.replaceChildren(header(name, 'service', close), h('div', { class: 'loading' }, 'Loading…'));
   }
@@ -78,10 +105,12 @@ export class ServicePanel {
       return;
     }
     try {
-      const [s, failing] = await Promise.all([
+      const [s, failing, endpoints] = await Promise.all([
         api.service(this.name, state.window, state.at),
-        api.transactions({ server: this.name, outcome: 'error', limit: 15, to: state.at ?? undefined }),
+        api.transactions({ server: this.name, outcome: 'error', limit: 15, to: state.at ?? undefined, endpoint: this.endpoint ?? undefined }),
+        api.endpoints(this.name, null, null, Math.min(900, Math.max(state.window, 60)), state.at),
       ]);
+      const choose = (endpoint: string | null) => { this.endpoint = endpoint; this.refresh(g, this.app.state); };
       const edgeRow = (e: GraphEdge, other: string) => callsRow(h('span', {}, other, h('span', { class: 'proto' }, e.protocol)), e.calls,
         () => this.app.select({ kind: 'edge', source: this.app.drawnAs(e.client), target: this.app.drawnAs(e.server) }));
       const kind = [s.kind, s.group ? `stack ${s.group}` : null, `${s.containers.length} container${s.containers.length === 1 ? '' : 's'}`].filter(Boolean).join(' · ');
@@ -93,7 +122,10 @@ export class ServicePanel {
           : h('div', { class: 'hint' }, s.kind === 'service' ? 'No container served calls in this window.' : 'Not a monitored container: named from the traffic.')),
         section(`Callers (${s.callers.length})`, s.callers.length ? callsTable(s.callers.map((e) => edgeRow(e, e.client)), 'from') : h('div', { class: 'hint' }, 'Nobody called it in this window.')),
         section(`Calls (${s.callees.length})`, s.callees.length ? callsTable(s.callees.map((e) => edgeRow(e, e.server)), 'to') : h('div', { class: 'hint' }, 'It called nothing in this window.')),
-        section('Recent failing requests', transactionList(failing.transactions, 'No failing request is stored for it.')),
+        section('Endpoints', endpointsTable(endpoints, this.endpoint, choose)),
+        section('Recent failing requests', endpointFilter(this.endpoint, () => choose(null)),
+          transactionList(failing.transactions, this.endpoint ? 'No failing request of this endpoint is stored.' : 'No failing request is stored for it.'),
+          h('div', { class: 'hint sample-note' }, SAMPLE_NOTE)),
       );
     } catch (e) {
       this.host.replaceChildren(header(this.name, 'service', this.close), errorBox(e));
@@ -119,6 +151,7 @@ export class StackPanel {
 
 export class EdgePanel {
   private protocol: string | null = null;
+  private endpoint: string | null = null;
 
   constructor(private readonly host: HTMLElement, private readonly app: PanelHost, private readonly source: string, private readonly target: string, private readonly close: () => void) {
     host.replaceChildren(header(`${app.label(source)} → ${app.label(target)}`, 'edge', close), h('div', { class: 'loading' }, 'Loading…'));
@@ -138,14 +171,16 @@ export class EdgePanel {
     try {
       const windowSeconds = Math.max(state.window, 900);
       const filter = state.transactions;
-      const [detail, tx] = await Promise.all([
+      const [detail, tx, endpoints] = await Promise.all([
         api.edge(this.source, this.target, this.protocol, windowSeconds, state.at),
         api.transactions({
           client: this.source, server: this.target, protocol: this.protocol ?? undefined,
           outcome: filter === 'errors' ? 'error' : undefined, order: filter === 'slowest' ? 'slowest' : undefined,
-          to: state.at ?? undefined, limit: 50,
+          to: state.at ?? undefined, limit: 50, endpoint: this.endpoint ?? undefined,
         }),
+        api.endpoints(this.target, this.source, this.protocol, windowSeconds, state.at),
       ]);
+      const choose = (endpoint: string | null) => { this.endpoint = endpoint; this.refresh(_g, this.app.state); };
       const tabs = protocols.length > 1 ? h('div', { class: 'tabs' },
         [null, ...protocols].map((p) => h('button', { class: p === this.protocol ? 'tab active' : 'tab', onclick: () => { this.protocol = p; this.refresh(_g, this.app.state); } }, p ?? 'all'))) : null;
       const filters = h('div', { class: 'tabs' }, (['all', 'errors', 'slowest'] as TransactionFilter[]).map((f) =>
@@ -158,7 +193,10 @@ export class EdgePanel {
         section('Requests per second', sparkline(detail, (p) => p.rate, 'rate', formatRate)),
         section('Error rate', sparkline(detail, (p) => p.errorRate, 'errors', formatPercent)),
         section(`Latency, last ${Math.round(windowSeconds / 60)} min`, histogram(detail)),
-        section('Requests', filters, transactionList(tx.transactions, filter === 'errors' ? 'No failing request is stored for this edge.' : 'No request is stored for this edge.')),
+        section('Endpoints', endpointsTable(endpoints, this.endpoint, choose)),
+        section('Requests', filters, endpointFilter(this.endpoint, () => choose(null)),
+          transactionList(tx.transactions, filter === 'errors' ? 'No failing request is stored for this edge.' : 'No request is stored for this edge.'),
+          h('div', { class: 'hint sample-note' }, SAMPLE_NOTE)),
       );
     } catch (e) {
       this.host.replaceChildren(header(title, 'edge', this.close), errorBox(e));

@@ -139,3 +139,21 @@ export const NONE: Calls = {
   rate: 0, ok: 0, warning: 0, error: 0, p50Micros: 0, p95Micros: 0, p99Micros: 0,
   requestBytes: 0, responseBytes: 0,
 };
+
+/** One endpoint of a service or an edge (GET /api/v1/endpoints). */
+export interface EndpointRow {
+  endpoint: string;
+  protocol: string;
+  client?: string;
+  calls: Calls;
+}
+
+export interface Endpoints {
+  server: string;
+  client: string | null;
+  from: string;
+  to: string;
+  coveredFrom: string;
+  endpoints: EndpointRow[];
+  more: number;
+}
