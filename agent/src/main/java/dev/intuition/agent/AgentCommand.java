@@ -74,6 +74,9 @@ final class AgentCommand implements Callable<Integer> {
   @Mixin
   ProtocolPortOptions ports = new ProtocolPortOptions();
 
+  @Mixin
+  SummaryOptions summaries = new SummaryOptions();
+
   @Option(names = "--queue-size", paramLabel = "N", converter = Cli.Size.class,
       defaultValue = "100000", description = "transactions held while the server is away, beyond"
           + " which they are dropped and counted (default ${DEFAULT-VALUE})")
@@ -106,6 +109,7 @@ final class AgentCommand implements Callable<Integer> {
       throw new CommandLineException("no token: set INTUITION_TOKEN or --token (the server"
           + " prints its token when it starts), or use --stdout");
     }
+    summaries.validate();
     if (server.getScheme() == null || !server.getScheme().startsWith("http")) {
       throw new CommandLineException("--server must be an http(s) URL, got '" + server + "'");
     }
@@ -132,8 +136,8 @@ final class AgentCommand implements Callable<Integer> {
       };
     } else {
       Shipper[] self = new Shipper[1];
-      shipper = new Shipper(new Shipper.Settings(server, token, queueSize, 2000,
-          java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5)),
+      shipper = new Shipper(summaries.apply(new Shipper.Settings(server, token, queueSize, 2000,
+          java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5))),
           new AgentIdentity(machineId(node), node, VERSION), () -> metadata(agent[0], self[0]));
       self[0] = shipper;
       sink = shipper::offer;

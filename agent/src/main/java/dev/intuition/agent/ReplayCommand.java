@@ -61,6 +61,9 @@ final class ReplayCommand implements Callable<Integer> {
   @Mixin
   ProtocolPortOptions ports = new ProtocolPortOptions();
 
+  @Mixin
+  SummaryOptions summaries = new SummaryOptions();
+
   @Parameters(paramLabel = "FILE", arity = "1..*", description = "captures (pcap, pcapng) or"
       + " bundles")
   List<Path> files = new ArrayList<>();
@@ -75,6 +78,7 @@ final class ReplayCommand implements Callable<Integer> {
     if (token == null) {
       throw new CommandLineException("no token: set INTUITION_TOKEN or --token");
     }
+    summaries.validate();
     DecoderSettings settings = DecoderSettings.defaults().withPortProtocols(ports.protocols());
     Cli.requireFiles(spec.commandLine(), files);
     return replay(files.stream().map(Path::toString).toList(), server, token, settings, realTime,
@@ -107,8 +111,8 @@ final class ReplayCommand implements Callable<Integer> {
       return 1;
     }
     Shipper.Metadata inventory = metadata;
-    Shipper shipper = new Shipper(new Shipper.Settings(server, token, 1_000_000, 2000,
-        Duration.ofMillis(realTime ? 200 : 1000), Duration.ofSeconds(5)), identity,
+    Shipper shipper = new Shipper(summaries.apply(new Shipper.Settings(server, token, 1_000_000,
+        2000, Duration.ofMillis(realTime ? 200 : 1000), Duration.ofSeconds(5))), identity,
         () -> inventory).start();
     long transactions = 0;
     try {

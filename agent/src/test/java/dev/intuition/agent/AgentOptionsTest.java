@@ -114,4 +114,33 @@ class AgentOptionsTest {
     assertEquals(2, status);
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("INTUITION_TOKEN"));
   }
+
+  @Test
+  void summaryOptions_budgetsFromFlagsOrEnvironmentAndBadValuesAreUsageErrors() {
+    AgentCommand o = parse(Map.of("INTUITION_SAMPLE_ERRORS", "25"), "--sample-ok=0",
+        "--max-endpoints", "7");
+    dev.intuition.agent.ship.Shipper.Settings s = o.summaries.apply(
+        dev.intuition.agent.ship.Shipper.Settings.defaults(java.net.URI.create("http://x"), "t"));
+    assertEquals(2, s.wireVersion());
+    assertEquals(25, s.summarizer().errorBudget());
+    assertEquals(0, s.summarizer().okBudget());
+    assertEquals(3, s.summarizer().slowest());
+    assertEquals(7, s.summarizer().maxEndpointsPerEdge());
+    assertEquals(100, s.summarizer().containerBudget());
+    assertEquals(1, parse(Map.of(), "--wire-version=1").summaries.apply(s).wireVersion());
+    for (String[] bad : new String[][] {{"--wire-version=3"}, {"--sample-errors=-1"},
+        {"--max-endpoints=0"}}) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      String[] args = new String[bad.length + 3];
+      args[0] = "replay";
+      args[1] = "--token=t";
+      System.arraycopy(bad, 0, args, 2, bad.length);
+      args[args.length - 1] = "nothing.pcap";
+      assertEquals(2, run(Map.of(), err, args), String.join(" ", bad) + ": "
+          + err.toString(StandardCharsets.UTF_8));
+      String message = err.toString(StandardCharsets.UTF_8).trim();
+      assertTrue(message.contains(bad[0].substring(0, bad[0].indexOf('=')))
+          || message.contains("sample budgets"), message);
+    }
+  }
 }
