@@ -160,7 +160,7 @@ public final class ElasticsearchTransactionStore implements TransactionStore {
       doc.put("clientName", EndpointNames.client(t));
       doc.put("serverName", EndpointNames.server(t));
       doc.put("endpoint", dev.intuition.decoder.endpoint.Endpoints.of(t));
-      enqueue(new Doc(index("transactions", at), nextId(), doc));
+      enqueue(new Doc(index("transactions", at), transactionId(t), doc));
     }
   }
 
@@ -197,6 +197,23 @@ public final class ElasticsearchTransactionStore implements TransactionStore {
     doc.put("responseBytes", s.responseBytes());
     doc.put("latency", Base64.getEncoder().encodeToString(s.encodedLatency()));
     return doc;
+  }
+
+  /**
+   * A transaction's id, from its content (SHA-256 of its JSON, 128 bits, base64url): the same call
+   * written again, by a retry or by a second server replica that received the same sample, is the
+   * same document, never a second one.
+   */
+  static String transactionId(Transaction t) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(
+          dev.intuition.decoder.json.TransactionJson.toJson(t)
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "t" + Base64.getUrlEncoder().withoutPadding().encodeToString(
+          java.util.Arrays.copyOf(digest, 16));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
   }
 
   private String nextId() {

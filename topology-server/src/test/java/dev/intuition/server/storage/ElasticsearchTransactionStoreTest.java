@@ -1,5 +1,16 @@
 package dev.intuition.server.storage;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import dev.intuition.core.storage.TransactionQuery;
+import dev.intuition.decoder.Outcome;
+import dev.intuition.decoder.Protocol;
+import dev.intuition.decoder.Transaction;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
 import dev.intuition.core.storage.TransactionStore;
 import dev.intuition.core.storage.TransactionStoreContract;
 import dev.intuition.testsupport.es.TestElasticsearch;
@@ -36,4 +47,22 @@ class ElasticsearchTransactionStoreTest extends TransactionStoreContract {
         Duration.ofMillis(100), Duration.ofSeconds(1)));
   }
 
+  @Test
+  void theSameCallWrittenTwiceIsOneDocument() {
+    // As a retry, or a second server replica given the same sample, would write it.
+    List<Transaction> again = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      again.add(tx(i, "web", i % 2 == 0 ? "api" : "db", i % 2 == 0 ? Protocol.HTTP
+          : Protocol.POSTGRESQL, i % 10 == 0 ? Outcome.ERROR : Outcome.OK, 1000L * i));
+    }
+    store.add(again);
+    store.add(again);
+    store.flush();
+    assertEquals(100, store.find(TransactionQuery.newest(1000)).size(),
+        "the 100 calls of the fixture, its first ten written twice more");
+    assertEquals(ElasticsearchTransactionStore.transactionId(again.get(3)),
+        ElasticsearchTransactionStore.transactionId(again.get(3)));
+    assertNotEquals(ElasticsearchTransactionStore.transactionId(again.get(3)),
+        ElasticsearchTransactionStore.transactionId(again.get(4)));
+  }
 }

@@ -30,7 +30,8 @@ public abstract class TransactionStoreContract {
   /** A new, empty store with a retention of {@link #RETENTION}. */
   protected abstract TransactionStore newStore();
 
-  static Transaction tx(int i, String client, String server, Protocol p, Outcome o, long micros) {
+  protected static Transaction tx(int i, String client, String server, Protocol p, Outcome o,
+      long micros) {
     return tx(T0.plusSeconds(i), i, client, server, p, o, micros);
   }
 
