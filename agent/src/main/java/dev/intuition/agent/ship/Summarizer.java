@@ -95,10 +95,19 @@ public final class Summarizer {
     long unmatched;
   }
 
+  /**
+   * Unnamed callers (no container, no service: outside callers, or containers of hosts the agent
+   * does not know) told apart by address per server and second; the calls of further ones are
+   * summed with no client address, which the server shows as INTERNET. Without it an
+   * internet-facing service would make one summary per caller address.
+   */
+  static final int MAX_UNNAMED_CLIENTS = 16;
+
   /** The calls of one second. */
   private static final class Second {
     final Map<Key, Sums> sums = new HashMap<>();
     final Map<Edge, Integer> endpoints = new HashMap<>();
+    final Map<String, java.util.Set<String>> unnamedClients = new HashMap<>();
     final Map<Edge, EdgeSample> samples = new HashMap<>();
   }
 
@@ -129,12 +138,13 @@ public final class Summarizer {
     Edge edge = new Edge(t.protocol(), side(t.clientContainer(), t.client()),
         side(t.serverContainer(), t.server()));
     String endpoint = Endpoints.of(t);
-    Key key = key(t, endpoint);
+    String clientIp = clientIp(s, t);
+    Key key = key(t, clientIp, endpoint);
     Sums sums = s.sums.get(key);
     if (sums == null) {
       int endpoints = s.endpoints.getOrDefault(edge, 0);
       if (endpoints >= settings.maxEndpointsPerEdge()) {
-        key = key(t, Summary.OTHER_ENDPOINT);
+        key = key(t, clientIp, Summary.OTHER_ENDPOINT);
         sums = s.sums.get(key);
       }
       if (sums == null) {
@@ -163,8 +173,26 @@ public final class Summarizer {
     added++;
   }
 
-  private static Key key(Transaction t, String endpoint) {
-    return new Key(t.protocol(), t.observedAt(), t.client() == null ? null : t.client().ip(),
+  /** The client's address as the summary keeps it: see {@link #MAX_UNNAMED_CLIENTS}. */
+  private static String clientIp(Second s, Transaction t) {
+    String ip = t.client() == null ? null : t.client().ip();
+    if (ip == null || t.clientContainer() != null || t.clientService() != null) {
+      return ip;
+    }
+    java.util.Set<String> seen = s.unnamedClients.computeIfAbsent(
+        t.server().ip() + '|' + t.serverContainer(), k -> new java.util.HashSet<>());
+    if (seen.contains(ip)) {
+      return ip;
+    }
+    if (seen.size() >= MAX_UNNAMED_CLIENTS) {
+      return null;
+    }
+    seen.add(ip);
+    return ip;
+  }
+
+  private static Key key(Transaction t, String clientIp, String endpoint) {
+    return new Key(t.protocol(), t.observedAt(), clientIp,
         t.clientContainer(), t.clientService(), t.server().ip(), t.serverContainer(),
         t.serverService(), t.protocol() == Protocol.HTTP && t.serverService() == null ? t.host()
         : null, endpoint);

@@ -233,4 +233,21 @@ class SummarizerTest {
     assertEquals(1, x.unmatched());
     assertEquals(1, x.stats().error());
   }
+
+  @Test
+  void manyOutsideCallersOfOneServerDoNotMakeASummaryEach() {
+    Summarizer s = summarizer(Summarizer.Settings.DEFAULT);
+    for (int i = 0; i < 1000; i++) {
+      Transaction t = call("web", "api", "/", Outcome.OK, 100, T0.minusSeconds(2), "server");
+      s.add(new Transaction(t.protocol(), new Endpoint("203.0." + (i / 250) + "." + (i % 250),
+          50000), t.server(), t.start(), t.end(), t.durationMicros(), t.method(), t.resource(),
+          t.query(), t.status(), t.outcome(), 1, 1, null, null, null, null, List.of(), null,
+          "api.1", null, "api", "server"));
+    }
+    List<Summary> out = s.drain(false).summaries();
+    assertEquals(Summarizer.MAX_UNNAMED_CLIENTS + 1, out.size(),
+        "sixteen callers by address, the rest as one with none");
+    assertEquals(1000 - Summarizer.MAX_UNNAMED_CLIENTS, out.stream()
+        .filter(x -> x.client().ip() == null).findFirst().orElseThrow().stats().count());
+  }
 }
