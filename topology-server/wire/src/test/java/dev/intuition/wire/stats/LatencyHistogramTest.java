@@ -29,6 +29,34 @@ class LatencyHistogramTest {
   }
 
   @Test
+  void manySmallHistogramsMergedIntoALargeOneAreExact() {
+    // The server's case: an agent's second of a few calls merged into an edge's minute.
+    SplittableRandom r = new SplittableRandom(9);
+    LatencyHistogram all = new LatencyHistogram();
+    LatencyHistogram minute = new LatencyHistogram();
+    for (int i = 0; i < 2_000; i++) {
+      long v = (long) Math.exp(r.nextDouble() * 18);
+      all.recordMicros(v);
+      minute.recordMicros(v);
+    }
+    for (int s = 0; s < 5_000; s++) {
+      LatencyHistogram second = new LatencyHistogram();
+      int calls = 1 + r.nextInt(20);
+      for (int i = 0; i < calls; i++) {
+        long v = r.nextInt(4) == 0 ? 4_000_000_000L + i : (long) Math.exp(r.nextDouble() * 18);
+        all.recordMicros(v);
+        second.recordMicros(v);
+      }
+      minute.mergeLatencies(second);
+    }
+    assertArrayEquals(all.encodedLatency(), minute.encodedLatency());
+    assertEquals(all.timedCount(), minute.timedCount());
+    for (double p : new double[] {0, 50, 95, 99, 99.9, 100}) {
+      assertEquals(all.percentile(p), minute.percentile(p), "p" + p);
+    }
+  }
+
+  @Test
   void extremesAreClampedAndTheStorageFormIsChecked() {
     LatencyHistogram h = new LatencyHistogram();
     h.recordMicros(-5);
