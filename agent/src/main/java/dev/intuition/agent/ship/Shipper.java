@@ -318,6 +318,7 @@ public final class Shipper implements AutoCloseable {
           batches.incrementAndGet();
           lastError = null;
           IngestAnswer answer = WireCodec.readAnswer(r.body());
+          summarizer.names().learn(answer.names());
           serverExpired.addAndGet(answer.expired());
           serverFuture.addAndGet(answer.future());
           return Result.DELIVERED;

@@ -119,11 +119,27 @@ public final class Summarizer {
   private long dropped;
   private long added;
   private final Map<String, Long> leftOut = new HashMap<>();
+  private final ClusterNames names;
+  private long monitoredElsewhere;
 
   public Summarizer(Settings settings, Clock clock, SplittableRandom random) {
     this.settings = settings;
     this.clock = clock;
     this.random = random;
+    this.names = new ClusterNames(clock);
+  }
+
+  /** What the server told of the addresses this agent could not name. */
+  public ClusterNames names() {
+    return names;
+  }
+
+  /**
+   * Calls seen from the client side whose server another agent captures: left out, since that agent
+   * reports them from the server side (the server would drop them).
+   */
+  public synchronized long monitoredElsewhere() {
+    return monitoredElsewhere;
   }
 
   /** Counts a call into its second's summary and offers it to the sample. */
@@ -133,18 +149,46 @@ public final class Summarizer {
       dropped++;
       return;
     }
+    // Names the server told for what this agent could not name (see ClusterNames).
+    String clientService = t.clientService();
+    String clientContainer = t.clientContainer();
+    String serverService = t.serverService();
+    String serverContainer = t.serverContainer();
+    if (clientService == null && t.client() != null) {
+      dev.intuition.wire.AddressName n = names.get(t.client().ip());
+      if (n != null) {
+        clientService = n.service();
+        clientContainer = n.container();
+      }
+    }
+    dev.intuition.wire.AddressName server = names.get(t.server().ip());
+    if (server != null) {
+      if ("client".equals(t.observedAt()) && server.monitored()) {
+        monitoredElsewhere++;
+        return;
+      }
+      if (serverService == null) {
+        serverService = server.service();
+        serverContainer = server.container();
+      }
+    }
     long second = at.getEpochSecond();
     Second s = seconds.computeIfAbsent(second, k -> new Second());
-    Edge edge = new Edge(t.protocol(), side(t.clientContainer(), t.client()),
-        side(t.serverContainer(), t.server()));
+    Edge edge = new Edge(t.protocol(), side(clientContainer, t.client()),
+        side(serverContainer, t.server()));
     String endpoint = Endpoints.of(t);
-    String clientIp = clientIp(s, t);
-    Key key = key(t, clientIp, endpoint);
+    String clientIp = clientService != null && t.clientService() == null ? null
+        : clientIp(s, t);
+    Key key = new Key(t.protocol(), t.observedAt(), clientIp, clientContainer, clientService,
+        t.server().ip(), serverContainer, serverService,
+        t.protocol() == Protocol.HTTP && serverService == null ? t.host() : null, endpoint);
     Sums sums = s.sums.get(key);
     if (sums == null) {
       int endpoints = s.endpoints.getOrDefault(edge, 0);
       if (endpoints >= settings.maxEndpointsPerEdge()) {
-        key = key(t, clientIp, Summary.OTHER_ENDPOINT);
+        key = new Key(key.protocol(), key.observedAt(), key.clientIp(), key.clientContainer(),
+            key.clientService(), key.serverIp(), key.serverContainer(), key.serverService(),
+            key.host(), Summary.OTHER_ENDPOINT);
         sums = s.sums.get(key);
       }
       if (sums == null) {
@@ -189,13 +233,6 @@ public final class Summarizer {
     }
     seen.add(ip);
     return ip;
-  }
-
-  private static Key key(Transaction t, String clientIp, String endpoint) {
-    return new Key(t.protocol(), t.observedAt(), clientIp,
-        t.clientContainer(), t.clientService(), t.server().ip(), t.serverContainer(),
-        t.serverService(), t.protocol() == Protocol.HTTP && t.serverService() == null ? t.host()
-        : null, endpoint);
   }
 
   private static String side(String container, dev.intuition.decoder.Endpoint e) {

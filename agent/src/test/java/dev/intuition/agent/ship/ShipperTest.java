@@ -321,4 +321,17 @@ class ShipperTest {
     assertEquals(2, bodies.stream().filter(b -> b.has("transactions"))
         .mapToInt(b -> b.get("transactions").size()).sum());
   }
+
+  @Test
+  void theNamesInTheServersAnswerAreLearnt() throws Exception {
+    int port = startServer(0);
+    answerBody = "{\"accepted\":1,\"names\":[{\"ip\":\"10.0.0.1\",\"service\":\"web\","
+        + "\"container\":\"web.7\",\"monitored\":true}]}";
+    try (Shipper s = summarizing(port)) {
+      s.offer(tx(1));
+      assertTrue(waitFor(() -> s.summarizer().names().get("10.0.0.1") != null),
+          s.counters()::toString);
+      assertEquals("web.7", s.summarizer().names().get("10.0.0.1").container());
+    }
+  }
 }

@@ -250,4 +250,43 @@ class SummarizerTest {
     assertEquals(1000 - Summarizer.MAX_UNNAMED_CLIENTS, out.stream()
         .filter(x -> x.client().ip() == null).findFirst().orElseThrow().stats().count());
   }
+
+  @Test
+  void namesTheServerToldKeySummariesByServiceAndLeaveOutWhatAnotherAgentReports() {
+    Summarizer s = summarizer(Summarizer.Settings.DEFAULT);
+    List<dev.intuition.wire.AddressName> told = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      told.add(new dev.intuition.wire.AddressName("10.9.0." + i, "web", "web." + i, true));
+    }
+    told.add(new dev.intuition.wire.AddressName("10.8.0.1", "db", "db.1", true));
+    s.names().learn(told);
+    Transaction base = call("web", "api", "/", Outcome.OK, 100, T0.minusSeconds(2), "server");
+    for (int i = 0; i < 1000; i++) { // callers on other hosts: this agent cannot name them
+      s.add(new Transaction(base.protocol(), new Endpoint("10.9.0." + i % 50, 40000),
+          base.server(), base.start(), base.end(), base.durationMicros(), "GET", "/", null, "200",
+          Outcome.OK, 1, 1, null, null, null, null, List.of(), null, "api.1", null, "api",
+          "server"));
+    }
+    for (int i = 0; i < 10; i++) { // this host's api calling db, which db's agent captures
+      s.add(new Transaction(base.protocol(), base.server(), new Endpoint("10.8.0.1", 5432),
+          base.start(), base.end(), 5L, "SELECT", "t", "SELECT 1", "OK", Outcome.OK, 1, 1, null,
+          null, null, null, List.of(), "api.1", null, "api", null, "client"));
+    }
+    assertEquals(10, s.monitoredElsewhere());
+    List<Summary> out = s.drain(false).summaries();
+    assertEquals(50, out.size(), "one per calling container, none per address: " + out.size());
+    assertTrue(out.stream().allMatch(x -> "web".equals(x.client().service())
+        && x.client().ip() == null));
+    assertEquals(1000, out.stream().mapToLong(x -> x.stats().count()).sum());
+  }
+
+  @Test
+  void aNameIsForgottenAfterItsTime() {
+    ClusterNames names = new ClusterNames(clock);
+    names.learn(List.of(new dev.intuition.wire.AddressName("10.0.0.9", "x", null, false)));
+    assertEquals("x", names.get("10.0.0.9").service());
+    clock.now = clock.now.plusSeconds(ClusterNames.TTL_SECONDS + 1);
+    assertEquals(null, names.get("10.0.0.9"));
+    assertEquals(0, names.size());
+  }
 }

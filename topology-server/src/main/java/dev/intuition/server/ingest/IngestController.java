@@ -104,7 +104,7 @@ public class IngestController {
       }
       IngestAnswer answer = new IngestAnswer(r.repeated() ? 0 : carried,
           r.accepted(), r.duplicates(), batch.sequence(), r.repeated(), r.future(), r.expired(),
-          r.late(), r.truncated(), r.clockOffsetSeconds());
+          r.late(), r.truncated(), r.clockOffsetSeconds(), r.names());
       return ResponseEntity.status(HttpStatus.ACCEPTED).contentType(MediaType.APPLICATION_JSON)
           .body(WireCodec.toBytes(answer));
     } catch (ApiException e) {

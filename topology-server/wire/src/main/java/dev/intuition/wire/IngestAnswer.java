@@ -13,7 +13,24 @@ package dev.intuition.wire;
  * @param late calls older than the live window: history and coarser tiers only
  * @param truncated calls whose texts were cut to the server's limits
  * @param clockOffsetSeconds the sending agent's clock offset as the server measures it
+ * @param names version 2: what the server knows of the addresses the batch left unnamed (at most
+ *     {@link #MAX_NAMES})
  */
 public record IngestAnswer(long accepted, long counted, long duplicates, long sequence,
     boolean repeated, long future, long expired, long late, long truncated,
-    double clockOffsetSeconds) {}
+    double clockOffsetSeconds, java.util.List<AddressName> names) {
+  /** Names in one answer at most. */
+  public static final int MAX_NAMES = 1_000;
+
+  public IngestAnswer {
+    names = names == null ? java.util.List.of() : java.util.List.copyOf(names);
+  }
+
+  /** An answer that names nothing. */
+  public IngestAnswer(long accepted, long counted, long duplicates, long sequence,
+      boolean repeated, long future, long expired, long late, long truncated,
+      double clockOffsetSeconds) {
+    this(accepted, counted, duplicates, sequence, repeated, future, expired, late, truncated,
+        clockOffsetSeconds, null);
+  }
+}

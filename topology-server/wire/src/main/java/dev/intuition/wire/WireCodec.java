@@ -209,7 +209,17 @@ public final class WireCodec {
         .field("duplicates", a.duplicates()).field("sequence", a.sequence())
         .name("repeated").value(a.repeated()).field("future", a.future())
         .field("expired", a.expired()).field("late", a.late()).field("truncated", a.truncated())
-        .name("clockOffsetSeconds").value(a.clockOffsetSeconds()).endObject();
+        .name("clockOffsetSeconds").value(a.clockOffsetSeconds());
+    if (!a.names().isEmpty()) {
+      w.name("names").beginArray();
+      for (AddressName n : a.names()) {
+        w.beginObject().field("ip", n.ip()).field("service", n.service())
+            .field("container", n.container()).name("monitored").value(n.monitored())
+            .endObject();
+      }
+      w.endArray();
+    }
+    w.endObject();
   }
 
   /** The server's answer as JSON bytes. */
@@ -751,10 +761,21 @@ public final class WireCodec {
    */
   public static IngestAnswer readAnswer(String body) {
     Report r = new Report();
+    List<AddressName> names = new ArrayList<>();
     if (body != null && !body.isBlank()) {
       try (JsonParser p = JSON.createParser(body.getBytes(StandardCharsets.UTF_8))) {
         if (p.nextToken() == JsonToken.START_OBJECT) {
-          r.read(p, null);
+          r.read(p, (name, q) -> {
+            if (!name.equals("names")) {
+              return false;
+            }
+            for (AddressName n : objects(q, WireCodec::readName)) {
+              if (n.ip() != null && n.service() != null && names.size() < IngestAnswer.MAX_NAMES) {
+                names.add(n);
+              }
+            }
+            return true;
+          });
         }
       } catch (IOException e) {
         // what was read before the body broke off stands
@@ -762,7 +783,13 @@ public final class WireCodec {
     }
     return new IngestAnswer(r.number("accepted"), r.number("counted"), r.number("duplicates"),
         r.number("sequence"), r.flag("repeated"), r.number("future"), r.number("expired"),
-        r.number("late"), r.number("truncated"), r.decimal("clockOffsetSeconds"));
+        r.number("late"), r.number("truncated"), r.decimal("clockOffsetSeconds"), names);
+  }
+
+  private static AddressName readName(JsonParser p) throws IOException {
+    Report r = Report.of(p, null);
+    return new AddressName(r.text("ip"), r.text("service"), r.text("container"),
+        r.flag("monitored"));
   }
 
   // ---------------------------------------------------------------- values

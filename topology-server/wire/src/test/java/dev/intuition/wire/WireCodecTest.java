@@ -146,6 +146,14 @@ class WireCodecTest {
     IngestAnswer a = new IngestAnswer(1, 2, 3, 4, true, 5, 6, 7, 8, -86400.25);
     assertEquals(a, WireCodec.readAnswer(new String(WireCodec.toBytes(a),
         StandardCharsets.UTF_8)));
+    IngestAnswer named = new IngestAnswer(1, 2, 3, 4, false, 5, 6, 7, 8, 0.5, List.of(
+        new AddressName("10.0.1.5", "shop_api", "shop_api.1.x", true),
+        new AddressName("10.0.1.2", "shop_api", null, false)));
+    assertEquals(named, WireCodec.readAnswer(new String(WireCodec.toBytes(named),
+        StandardCharsets.UTF_8)));
+    assertEquals(List.of(new AddressName("1.1.1.1", "a", null, false)), WireCodec.readAnswer(
+        "{\"names\":[{\"ip\":\"1.1.1.1\",\"service\":\"a\"},{\"ip\":\"2.2.2.2\"},7]}")
+        .names(), "a name without a service is no name");
     assertEquals(new IngestAnswer(0, 0, 0, 0, false, 0, 0, 0, 0, 0), WireCodec.readAnswer(null));
     assertEquals(3, WireCodec.readAnswer("{\"expired\":3,\"x\":{\"y\":[1,2]}").expired(),
         "what was read before the body broke off stands");

@@ -8,14 +8,18 @@ import dev.intuition.core.graph.Notice;
 import dev.intuition.core.notice.NoticeDetector;
 import dev.intuition.core.storage.TransactionStore;
 import dev.intuition.core.graph.EndpointNames;
+import dev.intuition.wire.AddressName;
 import dev.intuition.wire.Batch;
+import dev.intuition.wire.IngestAnswer;
 import dev.intuition.wire.Sample;
 import dev.intuition.wire.Summary;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -58,7 +62,8 @@ public final class Ingester {
    * @param clockOffsetSeconds the agent's measured clock offset (0 when unknown)
    */
   public record Result(boolean repeated, long accepted, long duplicates, long future,
-      long expired, long late, int truncated, double clockOffsetSeconds) {}
+      long expired, long late, int truncated, double clockOffsetSeconds,
+      List<AddressName> names) {}
 
   private static final long MAX_SECONDS = 100L * 366 * 24 * 3600;
 
@@ -105,7 +110,7 @@ public final class Ingester {
     long stamp = stamp(batch.sentAt());
     if (!sequences.firstTime(agent, batch.run(), batch.sequence(), stamp)) {
       repeated.incrementAndGet();
-      return new Result(true, 0, 0, 0, 0, 0, 0, orZero(clocks.offsetSeconds(agent)));
+      return new Result(true, 0, 0, 0, 0, 0, 0, orZero(clocks.offsetSeconds(agent)), List.of());
     }
     try {
       return applyOnce(batch, truncated, agent, sentAt);
@@ -170,7 +175,10 @@ public final class Ingester {
     // Version 2: summaries merged into the graph, samples stored for the access log only.
     List<GraphAggregator.Calls> summed = new ArrayList<>(batch.summaries().size());
     long summedCalls = 0;
+    Map<String, AddressName> names = new LinkedHashMap<>();
     for (Summary x : batch.summaries()) {
+      name(x.client(), false, names);
+      name(x.server(), "client".equals(x.observedAt()), names);
       long n = x.stats().count();
       if (n == 0) {
         continue;
@@ -241,7 +249,25 @@ public final class Ingester {
     expired.addAndGet(tooOld);
     late.addAndGet(lateCalls);
     truncated.addAndGet(cut);
-    return new Result(false, counted, duplicated, fromFuture, tooOld, lateCalls, cut, offset);
+    return new Result(false, counted, duplicated, fromFuture, tooOld, lateCalls, cut, offset,
+        List.copyOf(names.values()));
+  }
+
+  /**
+   * Tells the agent what it could not know of an address (see {@link AddressName}): its service
+   * when the agent left it unnamed, and whether an agent captures it when {@code always} (the
+   * server of a call seen from the client side).
+   */
+  private void name(Summary.Side side, boolean always, Map<String, AddressName> names) {
+    if (side == null || side.ip() == null || (side.service() != null && !always)
+        || names.size() >= IngestAnswer.MAX_NAMES || names.containsKey(side.ip())) {
+      return;
+    }
+    AddressBook.Member m = addresses.at(side.ip());
+    if (m != null && m.service() != null) {
+      names.put(side.ip(), new AddressName(side.ip(), m.service(), m.container(),
+          m.container() != null && !m.exited()));
+    }
   }
 
   /** A summary with the ends its agent left unnamed filled in from the inventories. */

@@ -145,6 +145,8 @@ class SummaryIngestTest {
     Ingester.Result fromClient = core.v2("a", summarise(clientSide), List.of());
     assertEquals(300, fromClient.duplicates());
     assertEquals(0, fromClient.accepted());
+    assertEquals(List.of(new dev.intuition.wire.AddressName("10.0.0.2", "api", "api.1", true)),
+        fromClient.names(), "the client side's agent learns that another agent captures api");
     Ingester.Result fromServer = core.v2("b", summarise(serverSide), List.of());
     assertEquals(300, fromServer.accepted());
     Graph g = core.graph.graph(Duration.ofSeconds(60));
@@ -165,9 +167,11 @@ class SummaryIngestTest {
     CallStats s = new CallStats();
     s.add(call(new Random(2), 1, null, "x", "93.184.216.34", "client"));
     long second = T0.getEpochSecond() - 5;
-    core.v2("a", List.of(new Summary(second, 1, Protocol.HTTP, "client",
+    Ingester.Result r = core.v2("a", List.of(new Summary(second, 1, Protocol.HTTP, "client",
         new Summary.Side("10.0.0.1", null, null), new Summary.Side("93.184.216.34", null, null),
         "api.example.com:443", "GET /", s, 0, 0)), List.of());
+    assertEquals(List.of(new dev.intuition.wire.AddressName("10.0.0.1", "web", "web.1", true)),
+        r.names(), "the agent learns its caller's name; the external server has none");
     Graph.Edge e = core.graph.graph(Duration.ofSeconds(60)).edges().get(0);
     assertEquals("web", e.client());
     assertEquals("api.example.com", e.server());
