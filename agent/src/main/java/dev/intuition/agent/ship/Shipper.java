@@ -168,7 +168,8 @@ public final class Shipper implements AutoCloseable {
   public ShippingHealth counters() {
     return new ShippingHealth(queue.size() + summarizer.pending(), sent.get(),
         dropped.get() + summarizedDropped.get() + summarizer.dropped(), batches.get(),
-        failed.get(), lastError, refusedBatches.get(), serverExpired.get(), serverFuture.get());
+        failed.get(), lastError, refusedBatches.get(), serverExpired.get(), serverFuture.get(),
+        summarizer.monitoredElsewhere(), summarizer.leftOut());
   }
 
   /** The summarizer (version 2): its counters, the samples it left out per container. */

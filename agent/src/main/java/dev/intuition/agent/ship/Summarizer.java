@@ -348,9 +348,19 @@ public final class Summarizer {
     return keys;
   }
 
-  /** Samples left out by the per-container budget, per container, since the start. */
+  /**
+   * Samples left out by the per-container budget, per container, since the start (the
+   * {@value dev.intuition.wire.ShippingHealth#MAX_LEFT_OUT} containers that left out most).
+   */
   public synchronized Map<String, Long> leftOut() {
-    return Map.copyOf(leftOut);
+    if (leftOut.size() <= dev.intuition.wire.ShippingHealth.MAX_LEFT_OUT) {
+      return Map.copyOf(leftOut);
+    }
+    Map<String, Long> top = new java.util.LinkedHashMap<>();
+    leftOut.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(dev.intuition.wire.ShippingHealth.MAX_LEFT_OUT)
+        .forEach(e -> top.put(e.getKey(), e.getValue()));
+    return top;
   }
 
   /** One stratum of an edge's sample in one second. */

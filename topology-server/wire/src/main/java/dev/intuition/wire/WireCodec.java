@@ -198,7 +198,16 @@ public final class WireCodec {
           .field("dropped", s.dropped()).field("batches", s.batches())
           .field("failedAttempts", s.failedAttempts()).field("lastError", s.lastError())
           .field("refusedBatches", s.refusedBatches()).field("serverExpired", s.serverExpired())
-          .field("serverFuture", s.serverFuture()).endObject();
+          .field("serverFuture", s.serverFuture());
+      if (s.monitoredElsewhere() != 0) {
+        w.field("monitoredElsewhere", s.monitoredElsewhere());
+      }
+      if (!s.samplesLeftOut().isEmpty()) {
+        w.name("samplesLeftOut").beginObject();
+        s.samplesLeftOut().forEach((k, v) -> w.field(k, v));
+        w.endObject();
+      }
+      w.endObject();
     }
     w.field("discoveryError", h.discoveryError());
     w.endObject();
@@ -749,10 +758,22 @@ public final class WireCodec {
   }
 
   private static ShippingHealth readShipping(JsonParser p) throws IOException {
-    Report r = Report.of(p, null);
+    Map<String, Long> leftOut = new LinkedHashMap<>();
+    Report r = Report.of(p, (name, q) -> {
+      if (!name.equals("samplesLeftOut")) {
+        return false;
+      }
+      Report.of(q, null).scalars.forEach((container, v) -> {
+        if (v instanceof Number n && leftOut.size() < ShippingHealth.MAX_LEFT_OUT) {
+          leftOut.put(container, n.longValue());
+        }
+      });
+      return true;
+    });
     return new ShippingHealth(r.number("queued"), r.number("sent"), r.number("dropped"),
         r.number("batches"), r.number("failedAttempts"), r.text("lastError"),
-        r.number("refusedBatches"), r.number("serverExpired"), r.number("serverFuture"));
+        r.number("refusedBatches"), r.number("serverExpired"), r.number("serverFuture"),
+        r.number("monitoredElsewhere"), leftOut);
   }
 
   /**

@@ -58,7 +58,8 @@ class WireCodecTest {
     decoder.put("gaps", 2L);
     Health health = new Health(List.of(new CaptureHealth("shop_web.1.x", 10, 1, 2, decoder, null),
         new CaptureHealth("broken", 0, 0, 0, Map.of(), "setns failed")),
-        new ShippingHealth(1, 2, 3, 4, 5, "cannot reach", 6, 7, 8), "docker away");
+        new ShippingHealth(1, 2, 3, 4, 5, "cannot reach", 6, 7, 8, 9,
+            Map.of("noisy.1", 120L)), "docker away");
     return new Batch(Wire.VERSION, new AgentIdentity("machine-1", "node-a", "0.1.0"),
         "3f1c-run", 42, T, List.of(full(1), full(2), minimal()), inventory, health,
         List.of(summary(), new Summary(1764504000, 10, Protocol.REDIS, null,

@@ -221,7 +221,18 @@ public final class AddressBook {
     var s = h.shipping();
     return new Health(captures, s == null ? null : new dev.intuition.wire.ShippingHealth(
         s.queued(), s.sent(), s.dropped(), s.batches(), s.failedAttempts(), text(s.lastError()),
-        s.refusedBatches(), s.serverExpired(), s.serverFuture()), text(h.discoveryError()));
+        s.refusedBatches(), s.serverExpired(), s.serverFuture(), s.monitoredElsewhere(),
+        leftOut(s.samplesLeftOut())), text(h.discoveryError()));
+  }
+
+  private Map<String, Long> leftOut(Map<String, Long> m) {
+    Map<String, Long> out = new java.util.LinkedHashMap<>();
+    m.forEach((k, v) -> {
+      if (out.size() < dev.intuition.wire.ShippingHealth.MAX_LEFT_OUT) {
+        out.put(text(k), v);
+      }
+    });
+    return out;
   }
 
   private String text(String s) {
