@@ -9,6 +9,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 . scripts/lib/java.sh
+. scripts/lib/proc.sh
 JAVA=$JAVA_HOME/bin/java
 seconds=${1:-20}
 token=bench-token
@@ -20,8 +21,6 @@ server_jar=topology-server/target/intuition-server-exec.jar
 bench_jar=benchmarks/target/benchmarks.jar
 [ -f "$server_jar" ] && [ -f "$bench_jar" ] || { echo "build first: ./mvnw install -DskipTests" >&2; exit 1; }
 
-wait_http() { for _ in $(seq 1 240); do curl -sf "$1" >/dev/null && return 0; sleep 0.5; done; echo "no answer from $1" >&2; exit 1; }
-metric() { curl -s "http://127.0.0.1:$1/actuator/prometheus" | awk -v m="$2" '$1==m {print int($2)}'; }
 
 echo "== ingest over HTTP, in-memory store (${seconds}s)"
 "$JAVA" -Xmx1g -jar "$server_jar" --server.port=18081 --intuition.token=$token > "$work/server1.log" 2>&1 &

@@ -69,6 +69,14 @@ fi
 echo "== the UI at scale: 300 services, 1000 edges in headless Chromium" >&2
 scripts/bench-ui.sh 10
 
+echo "== the server at scale, a small run of scripts/bench-scale.sh (40 hosts, 800 containers)" >&2
+scale=$(scripts/bench-scale.sh 25 40 20 100 600 20000 | tail -1)
+echo "$scale" >&2
+case "$scale" in
+  "scale: 800 containers, "*" req/s simulated, server "*" cores, heap "*" MB, graph fresh "*" s, graph query "*" ms, es "*) ;;
+  *) echo "test: bench-scale did not print its scale line" >&2; exit 1 ;;
+esac
+
 echo "== soak: ${SOAK_SECONDS:-180} s of mixed traffic, sampled every 30 s (30 minutes for the record)" >&2
 scripts/soak.sh "${SOAK_SECONDS:-180}" 30
 

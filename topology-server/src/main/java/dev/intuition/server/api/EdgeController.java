@@ -38,13 +38,7 @@ class EdgeController {
       @RequestParam(required = false) String protocol,
       @RequestParam(defaultValue = "15m") String window,
       @RequestParam(required = false) String at) {
-    Protocol p;
-    try {
-      p = protocol == null || protocol.isBlank() ? null : Protocol.fromWireName(protocol.trim());
-    } catch (IllegalArgumentException e) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "protocol must be one of http, redis, "
-          + "postgresql, mysql, got '" + protocol + "'");
-    }
+    Protocol p = protocol(protocol);
     Duration w = GraphController.duration(window);
     Instant to = at == null ? Instant.now(graphs.clock()).plusNanos(1000)
         : GraphController.instant("at", at);
@@ -97,13 +91,7 @@ class EdgeController {
       @RequestParam(defaultValue = "15m") String window,
       @RequestParam(required = false) String at,
       @RequestParam(defaultValue = "50") int limit) {
-    Protocol p;
-    try {
-      p = protocol == null || protocol.isBlank() ? null : Protocol.fromWireName(protocol.trim());
-    } catch (IllegalArgumentException e) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "protocol must be one of http, redis, "
-          + "postgresql, mysql, got '" + protocol + "'");
-    }
+    Protocol p = protocol(protocol);
     if (limit < 1 || limit > MAX_ENDPOINTS) {
       throw new ApiException(HttpStatus.BAD_REQUEST, "limit must be 1 to " + MAX_ENDPOINTS
           + ", got " + limit);
@@ -137,5 +125,15 @@ class EdgeController {
     out.put("endpoints", rows);
     out.put("more", Math.max(0, all.size() - limit));
     return out;
+  }
+
+  /** The {@code protocol} parameter: null when absent, else a protocol's wire name. */
+  static Protocol protocol(String protocol) {
+    try {
+      return protocol == null || protocol.isBlank() ? null : Protocol.fromWireName(protocol.trim());
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(HttpStatus.BAD_REQUEST, "protocol must be one of http, redis, "
+          + "postgresql, mysql, tls, got '" + GraphController.shorten(protocol) + "'");
+    }
   }
 }
