@@ -103,9 +103,13 @@ class RecordReplayTest {
     AtomicInteger received = new AtomicInteger();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/api/v1/ingest", exchange -> {
-      String body = new String(new GZIPInputStream(exchange.getRequestBody()).readAllBytes(),
-          StandardCharsets.UTF_8);
-      received.addAndGet(body.split("\"protocol\":").length - 1);
+      // Wire version 2: the calls are the summaries' counts (the samples are some of them again).
+      dev.intuition.wire.Batch batch = dev.intuition.wire.WireCodec.readBatch(
+          new GZIPInputStream(exchange.getRequestBody()));
+      received.addAndGet(batch.transactions().size());
+      for (dev.intuition.wire.Summary x : batch.summaries()) {
+        received.addAndGet((int) x.stats().count());
+      }
       exchange.sendResponseHeaders(202, -1);
       exchange.close();
     });
