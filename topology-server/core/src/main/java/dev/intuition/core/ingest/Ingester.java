@@ -127,46 +127,21 @@ public final class Ingester {
     }
     long correction = clocks.observe(agent, batch.agentHost(), sentAt, now);
     agentSeries(agent, batch.agentHost());
-    long nowMicros = AgentClocks.micros(now);
-    long maxFuture = nowMicros + settings.maxFuture().toNanos() / 1000;
-    long liveFrom = nowMicros - aggregator.settings().liveWindow().toNanos() / 1000;
-    long retainedFrom = nowMicros - store.retention().toNanos() / 1000;
+    Timing time = new Timing(now, correction);
     List<Transaction> kept = new ArrayList<>(batch.transactions().size());
-    long duplicated = 0;
-    long fromFuture = 0;
-    long tooOld = 0;
-    long lateCalls = 0;
-    long furthest = 0;
     for (Transaction t : batch.transactions()) {
       if (addresses.seenByServerSide(t)) {
-        duplicated++; // the server side's agent reports the same call
+        time.duplicated++; // the server side's agent reports the same call
         continue;
       }
       Instant at = t.end() != null ? t.end() : t.start();
-      if (Math.abs(at.getEpochSecond() - now.getEpochSecond()) > MAX_SECONDS) {
-        if (at.isAfter(now)) {
-          fromFuture++;
-          furthest = Long.MAX_VALUE;
-        } else {
-          tooOld++;
-        }
+      if (!time.sane(at.getEpochSecond(), 1)) {
         continue;
       }
-      long micros = AgentClocks.micros(at) - correction;
-      if (micros > maxFuture) {
-        fromFuture++;
-        furthest = Math.max(furthest, micros - nowMicros);
+      if (time.place(AgentClocks.micros(at), 1) == Timing.DROPPED) {
         continue;
       }
-      if (micros < retainedFrom) {
-        tooOld++;
-        continue;
-      }
-      if (micros < liveFrom) {
-        lateCalls++;
-      }
-      Transaction resolved = addresses.resolve(correction == 0 ? t : shifted(t, correction));
-      kept.add(resolved);
+      kept.add(addresses.resolve(correction == 0 ? t : shifted(t, correction)));
     }
     aggregator.addAll(kept);
     for (Transaction t : kept) {
@@ -184,30 +159,15 @@ public final class Ingester {
         continue;
       }
       if (addresses.seenByServerSide(x.observedAt(), x.server().ip())) {
-        duplicated += n;
+        time.duplicated += n;
         continue;
       }
-      if (Math.abs(x.interval() - now.getEpochSecond()) > MAX_SECONDS) {
-        if (x.interval() > now.getEpochSecond()) {
-          fromFuture += n;
-          furthest = Long.MAX_VALUE;
-        } else {
-          tooOld += n;
-        }
+      if (!time.sane(x.interval(), n)) {
         continue;
       }
-      long micros = x.interval() * 1_000_000L - correction;
-      if (micros > maxFuture) {
-        fromFuture += n;
-        furthest = Math.max(furthest, micros - nowMicros);
+      long micros = time.place(x.interval() * 1_000_000L, n);
+      if (micros == Timing.DROPPED) {
         continue;
-      }
-      if (micros < retainedFrom) {
-        tooOld += n;
-        continue;
-      }
-      if (micros < liveFrom) {
-        lateCalls += n;
       }
       GraphAggregator.Calls calls = resolve(x, micros);
       summed.add(calls);
@@ -222,12 +182,10 @@ public final class Ingester {
         continue; // the server side's agent samples the same calls
       }
       Instant at = t.end() != null ? t.end() : t.start();
-      if (at == null || Math.abs(at.getEpochSecond() - now.getEpochSecond()) > MAX_SECONDS) {
+      // Kept or not by the same rules as its summary, which counts it: counted none here.
+      if (at == null || !time.sane(at.getEpochSecond(), 0)
+          || time.place(AgentClocks.micros(at), 0) == Timing.DROPPED) {
         continue;
-      }
-      long micros = AgentClocks.micros(at) - correction;
-      if (micros > maxFuture || micros < retainedFrom) {
-        continue; // counted with its summary
       }
       samples.add(addresses.resolve(correction == 0 ? t : shifted(t, correction)));
     }
@@ -236,21 +194,90 @@ public final class Ingester {
       kept.addAll(samples);
     }
     store.add(kept);
-    clocks.count(agent, AgentClocks.Verdict.FUTURE, fromFuture);
-    clocks.count(agent, AgentClocks.Verdict.EXPIRED, tooOld);
-    clocks.count(agent, AgentClocks.Verdict.LATE, lateCalls);
+    clocks.count(agent, AgentClocks.Verdict.FUTURE, time.fromFuture);
+    clocks.count(agent, AgentClocks.Verdict.EXPIRED, time.tooOld);
+    clocks.count(agent, AgentClocks.Verdict.LATE, time.lateCalls);
     double offset = orZero(clocks.offsetSeconds(agent));
-    clockNotice(agent, batch.agentHost(), offset, correction != 0, fromFuture, furthest);
+    clockNotice(agent, batch.agentHost(), offset, correction != 0, time.fromFuture,
+        time.furthest);
     batches.incrementAndGet();
     long counted = kept.size() - samples.size() + summedCalls;
     transactions.addAndGet(counted);
-    duplicates.addAndGet(duplicated);
-    future.addAndGet(fromFuture);
-    expired.addAndGet(tooOld);
-    late.addAndGet(lateCalls);
+    duplicates.addAndGet(time.duplicated);
+    future.addAndGet(time.fromFuture);
+    expired.addAndGet(time.tooOld);
+    late.addAndGet(time.lateCalls);
     truncated.addAndGet(cut);
-    return new Result(false, counted, duplicated, fromFuture, tooOld, lateCalls, cut, offset,
+    return new Result(false, counted, time.duplicated, time.fromFuture, time.tooOld,
+        time.lateCalls, cut, offset,
         List.copyOf(names.values()));
+  }
+
+  /**
+   * The time rules of one batch, the same for its calls (version 1), summaries and samples
+   * (version 2), and what they kept out, in calls.
+   */
+  private final class Timing {
+    static final long DROPPED = Long.MIN_VALUE;
+    final long nowSecond;
+    final long nowMicros;
+    final long correction;
+    final long maxFuture;
+    final long liveFrom;
+    final long retainedFrom;
+    long duplicated;
+    long fromFuture;
+    long tooOld;
+    long lateCalls;
+    long furthest;
+
+    Timing(Instant now, long correction) {
+      this.nowSecond = now.getEpochSecond();
+      this.nowMicros = AgentClocks.micros(now);
+      this.correction = correction;
+      this.maxFuture = nowMicros + settings.maxFuture().toNanos() / 1000;
+      this.liveFrom = nowMicros - aggregator.settings().liveWindow().toNanos() / 1000;
+      this.retainedFrom = nowMicros - store.retention().toNanos() / 1000;
+    }
+
+    /** Whether a time is within a century of now; else its {@code n} calls are counted out. */
+    boolean sane(long epochSecond, long n) {
+      if (Math.abs(epochSecond - nowSecond) <= MAX_SECONDS) {
+        return true;
+      }
+      if (epochSecond > nowSecond) {
+        fromFuture += n;
+        if (n > 0) {
+          furthest = Long.MAX_VALUE;
+        }
+      } else {
+        tooOld += n;
+      }
+      return false;
+    }
+
+    /**
+     * The agent's time corrected by its clock's offset, or {@link #DROPPED} (counted) when it is
+     * too far ahead or older than the retention; older than the live window is counted as late.
+     */
+    long place(long agentMicros, long n) {
+      long micros = agentMicros - correction;
+      if (micros > maxFuture) {
+        fromFuture += n;
+        if (n > 0) {
+          furthest = Math.max(furthest, micros - nowMicros);
+        }
+        return DROPPED;
+      }
+      if (micros < retainedFrom) {
+        tooOld += n;
+        return DROPPED;
+      }
+      if (micros < liveFrom) {
+        lateCalls += n;
+      }
+      return micros;
+    }
   }
 
   /**
