@@ -219,6 +219,7 @@ public final class Shipper implements AutoCloseable {
       int summaries = d.summaries().size();
       int samples = d.samples().size();
       int parts = Math.max(1, (int) Math.ceil((double) Math.max(summaries, samples) / size));
+      long unsent = d.calls(); // of this drain: what is given up if the rest cannot go
       for (int i = 0; i < parts; i++) {
         List<Summary> sx = d.summaries().subList(Math.min(summaries, i * size),
             Math.min(summaries, (i + 1) * size));
@@ -234,22 +235,17 @@ public final class Shipper implements AutoCloseable {
           case DELIVERED -> sent.addAndGet(calls);
           case REFUSED -> summarizedDropped.addAndGet(calls);
           case OLDER_SERVER -> {
-            summarizedDropped.addAndGet(calls);
-            for (int j = i + 1; j < parts; j++) {
-              for (Summary x : d.summaries().subList(Math.min(summaries, j * size),
-                  Math.min(summaries, (j + 1) * size))) {
-                summarizedDropped.addAndGet(x.stats().count());
-              }
-            }
+            summarizedDropped.addAndGet(unsent);
             version = 1; // from now on every call, as that server reads them
             summarizedDropped.addAndGet(summarizer.drain(true).calls());
             return;
           }
           case GAVE_UP -> {
-            summarizedDropped.addAndGet(calls + summarizer.pending());
+            summarizedDropped.addAndGet(unsent + summarizer.pending());
             return;
           }
         }
+        unsent -= calls;
       }
       if (metadataDue) {
         nextMetadata = System.nanoTime() + settings.metadataInterval().toNanos();
