@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The server at cluster scale: ScaleLoad simulates AGENTS hosts of CONTAINERS containers each (by
 # default 800 x 20 = 16,000 containers in 350 services over 3,500 service edges, 3 endpoints each,
-# 1.6 million requests/s) sending wire version 2 (summaries and samples) to one server (in-memory
+# 1.6 million requests/s) sending wire version 2 (summaries per second and edge, endpoint summaries
+# per 10 seconds, samples) to one server (in-memory
 # store, 1 GB heap); ScaleProbe times the graph query and the graph's freshness meanwhile. The server's
 # CPU is read from /proc; its heap is what is in use after a full GC at the end of the measured time. Both loads stop by themselves; every process started here is ended by PID.
 # The generator shares the machine with the server: when it cannot keep up, the rate it reached is
@@ -31,7 +32,7 @@ bench_jar=benchmarks/target/benchmarks.jar
 [ -f "$server_jar" ] && [ -f "$bench_jar" ] || { echo "build first: ./mvnw install -DskipTests" >&2; exit 1; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-"$JAVA" -Xmx1g -jar "$server_jar" --server.port=$port --intuition.token=$token > "$work/server.log" 2>&1 &
+"$JAVA" -Xmx1g ${SERVER_JAVA_OPTS:-} -jar "$server_jar" --server.port=$port --intuition.token=$token > "$work/server.log" 2>&1 &
 server=$!
 pids+=($server)
 wait_http http://127.0.0.1:$port/actuator/health
@@ -49,8 +50,8 @@ live=$(heap_mb $server) # the heap in use after a full GC: what the server holds
 wait $load
 hz=$(getconf CLK_TCK)
 cores=$(echo "scale=2; ($c1 - $c0) / $hz / ($t1 - $t0)" | bc)
-read -r _ sent_rps summaries samples bytes late failed < "$work/load.out"
+read -r _ sent_rps summaries samples bytes late failed endpoint_summaries < "$work/load.out"
 read -r _ fresh95 freshmax query95 querymax heap probes < "$work/probe.out"
-echo "load: ${summaries} summaries/s, ${samples} samples/s, ${bytes} gzip bytes/s; $late late batches, $failed failed" >&2
+echo "load: ${summaries} summaries/s, ${endpoint_summaries} endpoint summaries/s, ${samples} samples/s, ${bytes} gzip bytes/s; $late late batches, $failed failed" >&2
 echo "probe: graph fresh p95 ${fresh95} s (max ${freshmax}), /api/v1/graph p95 ${query95} ms (max ${querymax}), heap in use up to ${heap} MB, ${live} MB after a full GC, over $probes probes" >&2
 echo "scale: $((agents * per_agent)) containers, ${sent_rps} req/s simulated, server ${cores} cores, heap ${live} MB, graph fresh ${fresh95} s, graph query ${query95} ms, es - docs/s"

@@ -40,7 +40,7 @@ final class SummaryOptions {
   int perContainer;
 
   @Option(names = "--max-endpoints", paramLabel = "N", defaultValue = "50",
-      description = "endpoints told apart per edge and second; the rest are summed as 'other'"
+      description = "endpoints told apart per edge and 10 seconds; the rest are summed as 'other'"
           + " (default ${DEFAULT-VALUE})")
   @Cli.Env("INTUITION_MAX_ENDPOINTS")
   int maxEndpoints;

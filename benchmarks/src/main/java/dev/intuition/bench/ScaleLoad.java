@@ -33,13 +33,15 @@ import java.util.zip.GZIPOutputStream;
  * hosts with {@code containersPerAgent} containers each, in {@code services} services linked by
  * {@code edges} service edges with {@code endpointsPerEdge} endpoints each, carrying
  * {@code requestsPerSecond} in all. Every second each agent posts one gzipped batch: for each of its
- * containers, as the serving side, one summary per calling service and endpoint (the calls that
- * second, a tenth of them failing on one edge in twenty, latencies spread over four orders of
- * magnitude), and a sample at the default budgets; its inventory every five seconds. Agent 0 also
- * reports a probe edge every second, by which the freshness of the graph is measured.
+ * containers, as the serving side, one summary per calling service (the calls that second, a tenth
+ * of them failing on one edge in twenty, latencies spread over four orders of magnitude), and a
+ * sample at the default budgets; its inventory every five seconds; and once every 10 seconds, at a
+ * second of its own as agents spread them, the endpoint summaries of the last complete 10 seconds
+ * (one per container, calling service and endpoint). Agent 0 also reports a probe edge every
+ * second, by which the freshness of the graph is measured.
  *
  * <p>Prints, at the end, one line of figures: {@code sent <req/s> <summaries/s> <samples/s>
- * <bytes/s> <late batches>}. Bounded in time; used by scripts/bench-scale.sh.
+ * <bytes/s> <late batches> <failed batches> <endpoint summaries/s>}. Bounded in time; used by scripts/bench-scale.sh.
  *
  * <pre>  java -cp benchmarks.jar dev.intuition.bench.ScaleLoad URL TOKEN SECONDS [AGENTS]
  *      [CONTAINERS_PER_AGENT] [SERVICES] [EDGES] [REQUESTS_PER_SECOND] [ENDPOINTS_PER_EDGE]
@@ -48,8 +50,8 @@ import java.util.zip.GZIPOutputStream;
 public final class ScaleLoad {
   private ScaleLoad() {}
 
-  /** A summary an agent makes every second: who calls which container on what. */
-  record Key(String clientService, int serverContainer, int edge, int endpoint) {}
+  /** A summary an agent makes every second: who calls which container. */
+  record Key(String clientService, int serverContainer, int edge) {}
 
   public static void main(String[] args) throws Exception {
     URI ingest = URI.create(args[0] + Wire.PATH);
@@ -100,10 +102,8 @@ public final class ScaleLoad {
             name(service) + "." + c, "stack-" + service / 30, Map.of("net", ip(c)), null,
             Map.of(), false));
         for (int e : edgesInto.get(service)) {
-          for (int p = 0; p < endpoints; p++) {
-            mine.add(new Key(name(edges.get(e)[0]), c, e, p));
-            rates.add((double) rps / edgeCount / endpoints / containersOf[service]);
-          }
+          mine.add(new Key(name(edges.get(e)[0]), c, e));
+          rates.add((double) rps / edgeCount / containersOf[service]);
         }
       }
       keys.add(mine);
@@ -112,11 +112,13 @@ public final class ScaleLoad {
     double[] rateOf = rates.stream().mapToDouble(Double::doubleValue).toArray();
     int totalKeys = rateOf.length;
     System.err.printf(Locale.ROOT, "scale load: %,d agents, %,d containers, %,d services, %,d "
-        + "edges, %,d summaries a second for %,d requests/s%n", agents, containers, services,
-        edgeCount, totalKeys, rps);
+        + "edges, %,d summaries a second and %,d endpoint summaries every 10 s for %,d "
+        + "requests/s%n", agents, containers, services, edgeCount, totalKeys,
+        (long) totalKeys * endpoints, rps);
 
     AtomicLong calls = new AtomicLong();
     AtomicLong summaries = new AtomicLong();
+    AtomicLong endpointSummaries = new AtomicLong();
     AtomicLong samples = new AtomicLong();
     AtomicLong bytes = new AtomicLong();
     AtomicLong late = new AtomicLong();
@@ -159,8 +161,29 @@ public final class ScaleLoad {
               int service = c % services;
               out.add(new Summary(interval, 1, Protocol.HTTP, "server",
                   new Summary.Side(null, null, key.clientService()),
-                  new Summary.Side(ip(c), name(service) + "." + c, name(service)), null,
-                  "GET /api/e" + key.edge() % 100 + "/p" + key.endpoint() + "/{id}", stats, 0, 0));
+                  new Summary.Side(ip(c), name(service) + "." + c, name(service)), null, null,
+                  stats, 0, 0));
+            }
+            // The endpoints of the last complete 10 seconds, at this agent's second of ten.
+            List<Summary> perEndpoint = new ArrayList<>();
+            if (Math.floorMod(interval, 10) == a % 5) {
+              long window = Math.floorDiv(interval, 10) * 10 - 10;
+              for (int k = 0; k < mine.size(); k++) {
+                Key key = mine.get(k);
+                double rate = perKey[offsets[a] + k] * 10 / endpoints;
+                int c = key.serverContainer();
+                int service = c % services;
+                for (int p = 0; p < endpoints; p++) {
+                  int count = (int) rate + (r.nextDouble() < rate - (int) rate ? 1 : 0);
+                  if (count > 0) {
+                    perEndpoint.add(new Summary(window, 10, Protocol.HTTP, "server",
+                        new Summary.Side(null, null, key.clientService()),
+                        new Summary.Side(ip(c), name(service) + "." + c, name(service)), null,
+                        "GET /api/e" + key.edge() % 100 + "/p" + p + "/{id}",
+                        stats(r, count, key.edge() % 20 == 0 ? 0.1 : 0.002), 0, 0));
+                  }
+                }
+              }
             }
             if (a == 0) {
               CallStats probe = new CallStats();
@@ -182,7 +205,7 @@ public final class ScaleLoad {
             }
             Batch batch = new Batch(Wire.VERSION, new AgentIdentity("agent-" + a, "host-" + a,
                 "bench"), "run-" + a, ++sequence[a], Instant.now(), List.of(),
-                s % 5 == 0 ? inventories.get(a) : null, null, out, kept);
+                s % 5 == 0 ? inventories.get(a) : null, null, out, perEndpoint, kept);
             byte[] body = gzip(batch);
             try {
               HttpResponse<Void> resp = http.send(HttpRequest.newBuilder(ingest)
@@ -194,6 +217,7 @@ public final class ScaleLoad {
               if (resp.statusCode() == 202) {
                 calls.addAndGet(n);
                 summaries.addAndGet(out.size());
+                endpointSummaries.addAndGet(perEndpoint.size());
                 samples.addAndGet(kept.size());
                 bytes.addAndGet(body.length);
               } else {
@@ -210,9 +234,9 @@ public final class ScaleLoad {
       w.join();
     }
     double secs = seconds;
-    System.out.printf(Locale.ROOT, "sent %.0f %.0f %.0f %.0f %d %d%n", calls.get() / secs,
+    System.out.printf(Locale.ROOT, "sent %.0f %.0f %.0f %.0f %d %d %.0f%n", calls.get() / secs,
         summaries.get() / secs, samples.get() / secs, bytes.get() / secs, late.get(),
-        failed.get());
+        failed.get(), endpointSummaries.get() / secs);
   }
 
   /** The statistics of {@code count} calls, {@code errorShare} of them failing. */

@@ -15,8 +15,8 @@ import java.util.Locale;
 /**
  * Watches a server under {@link ScaleLoad} for {@code seconds}: twice a second it times
  * {@code GET /api/v1/graph} (the live graph of the last minute), reads how old the newest second of
- * the probe edge is in it (freshness: the graph's now minus the end of that second), and reads the
- * heap in use from {@code /actuator/prometheus}. Prints one line:
+ * the probe edge is in it (freshness: the graph's now minus the end of that second), and every five seconds
+ * the heap in use from {@code /actuator/prometheus}. Prints one line:
  * {@code probe <fresh p95 s> <fresh max s> <query p95 ms> <query max ms> <heap max MB> <samples>}.
  *
  * <pre>  java -cp benchmarks.jar dev.intuition.bench.ScaleProbe URL SECONDS</pre>
@@ -33,6 +33,7 @@ public final class ScaleProbe {
     List<Double> query = new ArrayList<>();
     double heapMax = 0;
     long end = System.nanoTime() + seconds * 1_000_000_000L;
+    int round = 0;
     while (System.nanoTime() < end) {
       long t0 = System.nanoTime();
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(
@@ -51,6 +52,10 @@ public final class ScaleProbe {
           }
         }
       }
+      if (++round % 10 != 1) { // the metrics every 5 s, as often as a Prometheus would scrape
+        sleepRest(t0);
+        continue;
+      }
       HttpResponse<String> m = http.send(HttpRequest.newBuilder(
           URI.create(base + "/actuator/prometheus")).build(),
           HttpResponse.BodyHandlers.ofString());
@@ -61,13 +66,18 @@ public final class ScaleProbe {
         }
       }
       heapMax = Math.max(heapMax, heap);
-      long wait = 500 - (System.nanoTime() - t0) / 1_000_000;
-      if (wait > 0) {
-        Thread.sleep(wait);
-      }
+      sleepRest(t0);
     }
     System.out.printf(Locale.ROOT, "probe %.2f %.2f %.1f %.1f %.0f %d%n", pct(fresh, 95),
         pct(fresh, 100), pct(query, 95), pct(query, 100), heapMax / (1 << 20), query.size());
+  }
+
+  /** Sleeps out the rest of the half second that began at {@code t0}. */
+  private static void sleepRest(long t0) throws InterruptedException {
+    long wait = 500 - (System.nanoTime() - t0) / 1_000_000;
+    if (wait > 0) {
+      Thread.sleep(wait);
+    }
   }
 
   static double pct(List<Double> xs, double p) {

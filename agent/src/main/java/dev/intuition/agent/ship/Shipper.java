@@ -209,7 +209,8 @@ public final class Shipper implements AutoCloseable {
       }
       Summarizer.Drained d = summarizer.drain(last);
       boolean metadataDue = System.nanoTime() >= nextMetadata;
-      if (d.summaries().isEmpty() && d.samples().isEmpty() && !metadataDue) {
+      if (d.summaries().isEmpty() && d.endpoints().isEmpty() && d.samples().isEmpty()
+          && !metadataDue) {
         if (last) {
           return;
         }
@@ -217,12 +218,16 @@ public final class Shipper implements AutoCloseable {
       }
       int size = Math.max(1, settings.batchSize());
       int summaries = d.summaries().size();
+      int endpoints = d.endpoints().size();
       int samples = d.samples().size();
-      int parts = Math.max(1, (int) Math.ceil((double) Math.max(summaries, samples) / size));
+      int parts = Math.max(1, (int) Math.ceil(
+          (double) Math.max(summaries, Math.max(endpoints, samples)) / size));
       long unsent = d.calls(); // of this drain: what is given up if the rest cannot go
       for (int i = 0; i < parts; i++) {
         List<Summary> sx = d.summaries().subList(Math.min(summaries, i * size),
             Math.min(summaries, (i + 1) * size));
+        List<Summary> ex = d.endpoints().subList(Math.min(endpoints, i * size),
+            Math.min(endpoints, (i + 1) * size));
         List<Sample> px = d.samples().subList(Math.min(samples, i * size),
             Math.min(samples, (i + 1) * size));
         long calls = 0;
@@ -230,7 +235,7 @@ public final class Shipper implements AutoCloseable {
           calls += x.stats().count();
         }
         Metadata m = metadataDue && i == 0 ? metadata.get() : null;
-        Result result = send(encode(sx, px, m), 2);
+        Result result = send(encode(sx, ex, px, m), 2);
         switch (result) {
           case DELIVERED -> sent.addAndGet(calls);
           case REFUSED -> summarizedDropped.addAndGet(calls);
@@ -362,14 +367,16 @@ public final class Shipper implements AutoCloseable {
   }
 
   /** A batch of version 2 as gzip-compressed JSON (docs/wire-format.md). */
-  byte[] encode(List<Summary> summaries, List<Sample> samples, Metadata metadata) {
+  byte[] encode(List<Summary> summaries, List<Summary> endpoints, List<Sample> samples,
+      Metadata metadata) {
     return encode(new Batch(2, agent, run, ++sequence, clock.instant(), List.of(),
         metadata == null ? null : metadata.inventory(),
-        metadata == null ? null : metadata.health(), summaries, samples));
+        metadata == null ? null : metadata.health(), summaries, endpoints, samples));
   }
 
   private static byte[] encode(Batch batch) {
-    int parts = batch.transactions().size() + batch.summaries().size() + batch.samples().size();
+    int parts = batch.transactions().size() + batch.summaries().size()
+        + batch.endpoints().size() + batch.samples().size();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + parts * 100);
     try (GZIPOutputStream gz = new GZIPOutputStream(bytes, 1 << 16)) {
       WireCodec.write(batch, gz);

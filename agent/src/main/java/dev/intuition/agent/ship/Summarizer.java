@@ -20,18 +20,21 @@ import java.util.TreeMap;
 
 /**
  * The agent's aggregation (wire version 2, DESIGN.md "The data path at scale"): every decoded call
- * is counted into the summary of its second and key (client container and service, server
- * container and service, protocol, endpoint, observing side), and a fair sample of the calls is kept
- * as they were, each with its weight. Past the agent nothing then costs per call.
+ * is counted into the summary of its second and edge (client container and service, server
+ * container and service, protocol, observing side), into the endpoint summary of its
+ * {@value #ENDPOINT_SECONDS}-second interval, edge and endpoint, and a fair sample of the calls is
+ * kept as they were, each with its weight. Past the agent nothing then costs per call.
  *
  * <p><b>Summaries.</b> Counts per outcome, bytes each way and the mergeable latency histogram, so
  * that every percentile the server shows is an exact merge. A call is placed by its end (its start
- * when it never got an answer). A second is handed over once it ended {@code grace} ago
- * ({@link #drain}); a call for a second already handed over starts a new summary of that second,
- * which the server adds to the first. Bounds: at most {@code maxEndpointsPerEdge} endpoints per edge
- * and second (the rest are summed as {@value Summary#OTHER_ENDPOINT}), and at most {@code maxKeys}
- * summaries waiting in all (while the server is away, say); a call that fits neither is dropped and
- * counted.
+ * when it never got an answer). A second (an endpoint interval) is handed over once it ended
+ * {@code grace} ago ({@link #drain}); a call for one already handed over starts a new summary of it,
+ * which the server adds to the first. Endpoints are summed apart, over longer intervals, because a
+ * summary per second and endpoint would carry a few calls each on a busy cluster (the server would
+ * pay per call again), and the server keeps endpoints at 10-second resolution anyway. Bounds: at
+ * most {@code maxEndpointsPerEdge} endpoints per edge and interval (the rest are summed as
+ * {@value Summary#OTHER_ENDPOINT}), and at most {@code maxKeys} summaries and endpoint summaries
+ * waiting in all (while the server is away, say); a call past them is dropped and counted.
  *
  * <p><b>Samples.</b> Per edge (client and server container, protocol) and second, stratified: the
  * errors and warnings, a uniform reservoir of {@code errorBudget} of them; the {@code slowest}
@@ -70,8 +73,17 @@ public final class Summarizer {
     }
   }
 
-  /** What {@link #drain} hands over. */
-  public record Drained(List<Summary> summaries, List<Sample> samples) {
+  /** The length of an endpoint summary's interval, in seconds. */
+  public static final int ENDPOINT_SECONDS = 10;
+  /**
+   * Endpoint intervals go out up to this long after their grace, at a moment each agent draws at
+   * start: the intervals of all agents end together, their batches then spread over these seconds.
+   */
+  static final long ENDPOINT_SPREAD_MILLIS = 5_000;
+  private final long endpointPhase;
+
+  /** What {@link #drain} hands over: the endpoint summaries count the summaries' calls again. */
+  public record Drained(List<Summary> summaries, List<Summary> endpoints, List<Sample> samples) {
     public long calls() {
       long n = 0;
       for (Summary s : summaries) {
@@ -106,27 +118,36 @@ public final class Summarizer {
   /** The calls of one second. */
   private static final class Second {
     final Map<Key, Sums> sums = new HashMap<>();
-    final Map<Edge, Integer> endpoints = new HashMap<>();
     final Map<String, java.util.Set<String>> unnamedClients = new HashMap<>();
     final Map<Edge, EdgeSample> samples = new HashMap<>();
+  }
+
+  /** The calls of one endpoint interval, per edge and endpoint. */
+  private static final class Window {
+    final Map<Key, Sums> sums = new HashMap<>();
+    final Map<Key, Integer> endpoints = new HashMap<>();
   }
 
   private final Settings settings;
   private final Clock clock;
   private final SplittableRandom random;
   private final TreeMap<Long, Second> seconds = new TreeMap<>();
+  private final TreeMap<Long, Window> windows = new TreeMap<>();
   private int keys;
   private long dropped;
   private long added;
   private final Map<String, Long> leftOut = new HashMap<>();
   private final ClusterNames names;
   private long monitoredElsewhere;
+  /** Calls counted in their edge's summary but in no endpoint summary (past maxKeys). */
+  private long endpointsDropped;
 
   public Summarizer(Settings settings, Clock clock, SplittableRandom random) {
     this.settings = settings;
     this.clock = clock;
     this.random = random;
     this.names = new ClusterNames(clock);
+    this.endpointPhase = random.nextLong(ENDPOINT_SPREAD_MILLIS);
   }
 
   /** What the server told of the addresses this agent could not name. */
@@ -176,33 +197,31 @@ public final class Summarizer {
     Second s = seconds.computeIfAbsent(second, k -> new Second());
     Edge edge = new Edge(t.protocol(), side(clientContainer, t.client()),
         side(serverContainer, t.server()));
-    String endpoint = Endpoints.of(t);
     String clientIp = clientService != null && t.clientService() == null ? null
         : clientIp(s, t);
     Key key = new Key(t.protocol(), t.observedAt(), clientIp, clientContainer, clientService,
         t.server().ip(), serverContainer, serverService,
-        t.protocol() == Protocol.HTTP && serverService == null ? t.host() : null, endpoint);
+        t.protocol() == Protocol.HTTP && serverService == null ? t.host() : null, null);
     Sums sums = s.sums.get(key);
     if (sums == null) {
-      int endpoints = s.endpoints.getOrDefault(edge, 0);
-      if (endpoints >= settings.maxEndpointsPerEdge()) {
-        key = new Key(key.protocol(), key.observedAt(), key.clientIp(), key.clientContainer(),
-            key.clientService(), key.serverIp(), key.serverContainer(), key.serverService(),
-            key.host(), Summary.OTHER_ENDPOINT);
-        sums = s.sums.get(key);
+      if (keys >= settings.maxKeys()) {
+        dropped++;
+        return;
       }
-      if (sums == null) {
-        if (keys >= settings.maxKeys()) {
-          dropped++;
-          return;
-        }
-        s.sums.put(key, sums = new Sums());
-        keys++;
-        if (!key.endpoint().equals(Summary.OTHER_ENDPOINT)) {
-          s.endpoints.merge(edge, 1, Integer::sum);
-        }
-      }
+      s.sums.put(key, sums = new Sums());
+      keys++;
     }
+    count(sums, t);
+    Sums perEndpoint = endpointSums(key, Endpoints.of(t),
+        Math.floorDiv(second, ENDPOINT_SECONDS) * ENDPOINT_SECONDS);
+    if (perEndpoint != null) {
+      count(perEndpoint, t);
+    }
+    s.samples.computeIfAbsent(edge, e -> new EdgeSample(settings, random)).offer(t);
+    added++;
+  }
+
+  private static void count(Sums sums, Transaction t) {
     sums.stats.add(t);
     for (String note : t.notes()) {
       if (note.startsWith("packet loss")) {
@@ -213,8 +232,42 @@ public final class Summarizer {
     if (t.start() == null || t.end() == null) {
       sums.unmatched++;
     }
-    s.samples.computeIfAbsent(edge, e -> new EdgeSample(settings, random)).offer(t);
-    added++;
+  }
+
+  /**
+   * The endpoint summary of an edge's call in the interval starting at {@code window}: its own, or
+   * {@value Summary#OTHER_ENDPOINT} once the edge has its limit of endpoints there; null past
+   * {@code maxKeys} (the edge's summary counted the call).
+   */
+  private Sums endpointSums(Key edge, String endpoint, long window) {
+    Window w = windows.computeIfAbsent(window, k -> new Window());
+    Key key = new Key(edge.protocol(), edge.observedAt(), edge.clientIp(), edge.clientContainer(),
+        edge.clientService(), edge.serverIp(), edge.serverContainer(), edge.serverService(),
+        edge.host(), endpoint);
+    Sums sums = w.sums.get(key);
+    if (sums != null) {
+      return sums;
+    }
+    int held = w.endpoints.getOrDefault(edge, 0);
+    if (held >= settings.maxEndpointsPerEdge()) {
+      key = new Key(key.protocol(), key.observedAt(), key.clientIp(), key.clientContainer(),
+          key.clientService(), key.serverIp(), key.serverContainer(), key.serverService(),
+          key.host(), Summary.OTHER_ENDPOINT);
+      sums = w.sums.get(key);
+      if (sums != null) {
+        return sums;
+      }
+    }
+    if (keys >= settings.maxKeys()) {
+      endpointsDropped++;
+      return null;
+    }
+    w.sums.put(key, sums = new Sums());
+    keys++;
+    if (!key.endpoint().equals(Summary.OTHER_ENDPOINT)) {
+      w.endpoints.merge(edge, 1, Integer::sum);
+    }
+    return sums;
   }
 
   /** The client's address as the summary keeps it: see {@link #MAX_UNNAMED_CLIENTS}. */
@@ -239,33 +292,57 @@ public final class Summarizer {
     return container != null ? container : e == null ? null : e.ip();
   }
 
-  /** Hands over the seconds that ended {@code grace} or more ago (all of them when {@code all}). */
+  /**
+   * Hands over the seconds and endpoint intervals that ended {@code grace} or more ago (all of them
+   * when {@code all}).
+   */
   public Drained drain(boolean all) {
     long now = clock.millis();
+    long grace = settings.grace().toMillis();
     List<Map.Entry<Long, Second>> ready = new ArrayList<>();
+    List<Map.Entry<Long, Window>> readyWindows = new ArrayList<>();
     synchronized (this) {
       Iterator<Map.Entry<Long, Second>> it = seconds.entrySet().iterator();
       while (it.hasNext()) {
         Map.Entry<Long, Second> e = it.next();
-        if (!all && (e.getKey() + 1) * 1000 + settings.grace().toMillis() > now) {
+        if (!all && (e.getKey() + 1) * 1000 + grace > now) {
           break;
         }
         ready.add(e);
         keys -= e.getValue().sums.size();
         it.remove();
       }
+      Iterator<Map.Entry<Long, Window>> wt = windows.entrySet().iterator();
+      while (wt.hasNext()) {
+        Map.Entry<Long, Window> e = wt.next();
+        if (!all && (e.getKey() + ENDPOINT_SECONDS) * 1000 + grace + endpointPhase > now) {
+          break;
+        }
+        readyWindows.add(e);
+        keys -= e.getValue().sums.size();
+        wt.remove();
+      }
     }
     List<Summary> summaries = new ArrayList<>();
     List<Sample> samples = new ArrayList<>();
     for (Map.Entry<Long, Second> e : ready) {
       long second = e.getKey();
-      e.getValue().sums.forEach((k, v) -> summaries.add(new Summary(second, 1, k.protocol(),
-          k.observedAt(), new Summary.Side(k.clientIp(), k.clientContainer(), k.clientService()),
-          new Summary.Side(k.serverIp(), k.serverContainer(), k.serverService()), k.host(),
-          k.endpoint(), v.stats, v.gaps, v.unmatched)));
+      e.getValue().sums.forEach((k, v) -> summaries.add(summary(second, 1, k, v)));
       samples.addAll(fair(e.getValue().samples));
     }
-    return new Drained(summaries, samples);
+    List<Summary> endpoints = new ArrayList<>();
+    for (Map.Entry<Long, Window> e : readyWindows) {
+      long start = e.getKey();
+      e.getValue().sums.forEach((k, v) -> endpoints.add(summary(start, ENDPOINT_SECONDS, k, v)));
+    }
+    return new Drained(summaries, endpoints, samples);
+  }
+
+  private static Summary summary(long start, int length, Key k, Sums v) {
+    return new Summary(start, length, k.protocol(), k.observedAt(),
+        new Summary.Side(k.clientIp(), k.clientContainer(), k.clientService()),
+        new Summary.Side(k.serverIp(), k.serverContainer(), k.serverService()), k.host(),
+        k.endpoint(), v.stats, v.gaps, v.unmatched);
   }
 
   /** The second's samples with each container held to its budget. */
@@ -343,7 +420,12 @@ public final class Summarizer {
     return n;
   }
 
-  /** Summaries waiting. */
+  /** Calls counted in their edge's summary but left out of the endpoint summaries (maxKeys). */
+  public synchronized long endpointsDropped() {
+    return endpointsDropped;
+  }
+
+  /** Summaries and endpoint summaries waiting. */
   public synchronized int keys() {
     return keys;
   }

@@ -282,6 +282,7 @@ class ShipperTest {
     }
     assertTrue(headers.stream().allMatch(h -> h.equals("Bearer s3cret gzip 2")), headers::toString);
     long calls = 0;
+    long endpointCalls = 0;
     double weights = 0;
     int summaries = 0;
     for (JsonNode b : bodies) {
@@ -289,9 +290,17 @@ class ShipperTest {
       assertTrue(!b.has("transactions"), "no call goes out one by one");
       for (JsonNode x : b.get("summaries")) {
         calls += x.get("ok").asLong() + x.get("warning").asLong() + x.get("error").asLong();
-        assertEquals("GET /{id}", x.get("endpoint").asText());
+        assertTrue(x.get("endpoint") == null || x.get("endpoint").isNull(), x::toString);
         assertEquals(0, x.get("interval").asLong(), "the calls' second: they ended at the epoch");
+        assertEquals(1, x.get("seconds").asInt());
         summaries++;
+      }
+      for (JsonNode x : b.path("endpoints")) {
+        endpointCalls += x.get("ok").asLong() + x.get("warning").asLong()
+            + x.get("error").asLong();
+        assertEquals("GET /{id}", x.get("endpoint").asText());
+        assertEquals(0, x.get("interval").asLong(), "the 10 seconds from the epoch");
+        assertEquals(10, x.get("seconds").asInt());
       }
       for (JsonNode x : b.get("samples")) {
         weights += x.get("weight").asDouble();
@@ -299,6 +308,7 @@ class ShipperTest {
       }
     }
     assertEquals(5000, calls);
+    assertEquals(5000, endpointCalls, "the same calls again, per endpoint");
     assertTrue(summaries >= 1 && summaries <= 20, "one second, one key, in as many summaries as"
         + " drains fell among the offers: " + summaries);
     assertEquals(5000, weights, 1e-6, "the samples' weights add up to the calls");

@@ -61,7 +61,7 @@ class SummarizerTest {
   }
 
   @Test
-  void callsAreSummedPerSecondAndEndpointExactly() {
+  void callsAreSummedPerSecondAndEdgeAndPerEndpointExactly() {
     Summarizer s = summarizer(Summarizer.Settings.DEFAULT);
     CallStats expected = new CallStats();
     SplittableRandom r = new SplittableRandom(1);
@@ -82,14 +82,24 @@ class SummarizerTest {
           T0.minusSeconds(3).plusMillis(r.nextInt(2000)), "server"));
     }
     Summarizer.Drained d = all.drain(false);
-    assertEquals(2, d.summaries().size(), "two seconds, one endpoint: " + d.summaries());
-    assertTrue(d.summaries().stream().allMatch(x -> x.endpoint().equals("GET /users/{id}")));
+    assertEquals(2, d.summaries().size(), "two seconds, one edge: " + d.summaries());
+    assertTrue(d.summaries().stream().allMatch(x -> x.endpoint() == null && x.seconds() == 1));
+    assertEquals(List.of(), d.endpoints(), "the endpoints' 10 seconds wait for their own end");
     CallStats merged = new CallStats();
     d.summaries().forEach(x -> merged.merge(x.stats()));
     assertEquals(expected, merged, "counts, bytes and the histogram add up exactly");
     assertEquals(10_000, d.calls());
     assertEquals(0, all.pending());
-    assertEquals(0, all.drain(true).summaries().size());
+    clock.now = T0.plusMillis(500 + Summarizer.ENDPOINT_SPREAD_MILLIS);
+    Summarizer.Drained later = all.drain(false);
+    assertEquals(0, later.summaries().size());
+    assertEquals(1, later.endpoints().size(), "one endpoint in one 10 seconds");
+    Summary endpoint = later.endpoints().get(0);
+    assertEquals("GET /users/{id}", endpoint.endpoint());
+    assertEquals(10, endpoint.seconds());
+    assertEquals(T0.getEpochSecond() - 10, endpoint.interval());
+    assertEquals(expected, endpoint.stats(), "the same calls again, exactly");
+    assertEquals(0, all.keys());
   }
 
   @Test
@@ -112,7 +122,7 @@ class SummarizerTest {
       s.add(call("web", "api", "/route" + (char) ('a' + i % 20), Outcome.OK, 100,
           T0.minusSeconds(2), "server"));
     }
-    List<Summary> out = s.drain(false).summaries();
+    List<Summary> out = s.drain(true).endpoints();
     assertEquals(6, out.size(), "five endpoints and other");
     Summary other = out.stream().filter(x -> x.endpoint().equals(Summary.OTHER_ENDPOINT))
         .findFirst().orElseThrow();
@@ -125,9 +135,10 @@ class SummarizerTest {
     for (int i = 0; i < 100; i++) {
       s.add(call("c" + i, "api", "/", Outcome.OK, 100, T0.minusSeconds(2), "server"));
     }
+    // Each call takes two: its second's summary and its endpoint summary.
     assertEquals(10, s.keys());
-    assertEquals(90, s.dropped());
-    assertEquals(10, s.drain(false).calls());
+    assertEquals(95, s.dropped());
+    assertEquals(5, s.drain(true).calls());
     assertEquals(0, s.keys(), "handing over frees the room");
   }
 

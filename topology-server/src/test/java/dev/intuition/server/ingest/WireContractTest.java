@@ -134,6 +134,7 @@ class WireContractTest {
     Batch withCalls = null;
     List<Transaction> received = new ArrayList<>();
     List<Summary> summaries = new ArrayList<>();
+    List<Summary> endpoints = new ArrayList<>();
     for (Posted p : posted) {
       assertEquals("Bearer contract-token", p.headers().get(Wire.AUTHORIZATION_HEADER));
       assertEquals(Integer.toString(version), p.headers().get(Wire.VERSION_HEADER));
@@ -147,6 +148,7 @@ class WireContractTest {
           withCalls = checked.batch();
           received.addAll(checked.batch().transactions());
         }
+        endpoints.addAll(checked.batch().endpoints());
         if (!checked.batch().summaries().isEmpty()) {
           withCalls = checked.batch();
           summaries.addAll(checked.batch().summaries());
@@ -166,6 +168,7 @@ class WireContractTest {
       received.sort(java.util.Comparator.comparing(t -> t.resource()));
       assertEquals(List.of(call(1), call(2), call(3)), received, "the samples, field for field");
       assertEquals(3, summaries.size(), "one per protocol");
+      assertEquals(3, endpoints.size(), "one per protocol and endpoint");
       for (int i = 1; i <= 3; i++) {
         Transaction c = call(i);
         Summary x = summaries.stream().filter(y -> y.protocol() == c.protocol()).findFirst()
@@ -175,11 +178,19 @@ class WireContractTest {
         assertEquals("server", x.observedAt());
         assertEquals(new Summary.Side("10.0.1." + i, "shop_web.1.x", "shop_web"), x.client());
         assertEquals(new Summary.Side("10.0.1.7", "shop_api.1.y", "shop_api"), x.server());
-        assertEquals(dev.intuition.decoder.endpoint.Endpoints.of(c), x.endpoint());
+        assertEquals(null, x.endpoint(), "per second and edge");
         CallStats expected = new CallStats();
         expected.add(c);
         assertEquals(expected, x.stats());
         assertEquals(1, x.gaps(), "the call's packet loss");
+        Summary e = endpoints.stream().filter(y -> y.protocol() == c.protocol()).findFirst()
+            .orElseThrow(() -> new AssertionError("no endpoint summary: " + endpoints));
+        assertEquals(Math.floorDiv(T.getEpochSecond(), 10) * 10, e.interval());
+        assertEquals(10, e.seconds());
+        assertEquals(x.client(), e.client());
+        assertEquals(x.server(), e.server());
+        assertEquals(dev.intuition.decoder.endpoint.Endpoints.of(c), e.endpoint());
+        assertEquals(expected, e.stats());
       }
     }
     Batch first = reader.read(new ByteArrayInputStream(posted.get(0).body()),

@@ -103,7 +103,15 @@ public final class WireCodec {
       for (Summary x : b.summaries()) {
         write(x, w);
       }
-      w.endArray().name("samples").beginArray();
+      w.endArray();
+      if (!b.endpoints().isEmpty()) {
+        w.name("endpoints").beginArray();
+        for (Summary x : b.endpoints()) {
+          write(x, w);
+        }
+        w.endArray();
+      }
+      w.name("samples").beginArray();
       for (Sample x : b.samples()) {
         w.beginObject().name("weight").value(x.weight()).name("transaction");
         TransactionJson.write(x.transaction(), w);
@@ -279,6 +287,7 @@ public final class WireCodec {
     Instant sentAt = null;
     List<Transaction> transactions = null;
     List<Summary> summaries = null;
+    List<Summary> endpoints = null;
     List<Sample> samples = null;
     int filtered = 0; // transactions handed to the filter, samples' included
     Inventory inventory = null;
@@ -332,17 +341,13 @@ public final class WireCodec {
             transactions.add(filter.accept(f, t));
           }
         }
-        case "summaries" -> {
-          if (value != JsonToken.START_ARRAY) {
-            throw new WireFormatException("'summaries' must be an array");
-          }
-          summaries = new ArrayList<>();
-          while (p.nextToken() != JsonToken.END_ARRAY) {
-            try {
-              summaries.add(readSummary(p));
-            } catch (WireFormatException e) {
-              throw new WireFormatException("malformed batch: summary " + summaries.size() + ": "
-                  + e.getMessage());
+        case "summaries" -> summaries = readSummaries(p, field, "summary");
+        case "endpoints" -> {
+          endpoints = readSummaries(p, field, "endpoint summary");
+          for (int i = 0; i < endpoints.size(); i++) {
+            if (endpoints.get(i).endpoint() == null) {
+              throw new WireFormatException("malformed batch: endpoint summary " + i
+                  + ": it needs its 'endpoint'");
             }
           }
         }
@@ -383,11 +388,29 @@ public final class WireCodec {
     if (transactions == null && version == 1) {
       throw new WireFormatException("the batch has no 'transactions' array");
     }
-    if (version == 1 && (summaries != null || samples != null)) {
+    if (version == 1 && (summaries != null || endpoints != null || samples != null)) {
       throw new WireFormatException("a batch of version 1 carries no summaries or samples");
     }
     return new Batch(version, agent, run, sequence, sentAt, transactions, inventory, health,
-        summaries, samples);
+        summaries, endpoints, samples);
+  }
+
+  /** Reads an array of summaries, {@code what} naming one in errors. */
+  private static List<Summary> readSummaries(JsonParser p, String field, String what)
+      throws IOException {
+    if (p.currentToken() != JsonToken.START_ARRAY) {
+      throw new WireFormatException("'" + field + "' must be an array");
+    }
+    List<Summary> out = new ArrayList<>();
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      try {
+        out.add(readSummary(p));
+      } catch (WireFormatException e) {
+        throw new WireFormatException("malformed batch: " + what + " " + out.size() + ": "
+            + e.getMessage());
+      }
+    }
+    return out;
   }
 
   /** Reads the summary whose START_OBJECT is the current token. */

@@ -54,6 +54,28 @@ final class Bucket {
     return created;
   }
 
+  /** Merges every statistic of {@code other} into this; returns how many statistics it created. */
+  int merge(Bucket other) {
+    int created = 0;
+    for (Map.Entry<EdgeKey, CallStats> e : other.edges.entrySet()) {
+      CallStats mine = edges.get(e.getKey());
+      if (mine == null) {
+        edges.put(e.getKey(), mine = new CallStats());
+        created++;
+      }
+      mine.merge(e.getValue());
+    }
+    for (Map.Entry<NodeKey, CallStats> e : other.nodes.entrySet()) {
+      CallStats mine = nodes.get(e.getKey());
+      if (mine == null) {
+        nodes.put(e.getKey(), mine = new CallStats());
+        created++;
+      }
+      mine.merge(e.getValue());
+    }
+    return created;
+  }
+
   int cells() {
     return edges.size() + nodes.size();
   }

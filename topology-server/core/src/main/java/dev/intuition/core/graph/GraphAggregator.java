@@ -123,6 +123,21 @@ public final class GraphAggregator {
   public static final long MAX_ENDPOINT_CELLS = 200_000;
   private final EndpointRing endpoints = new EndpointRing(ENDPOINT_WINDOW_SECONDS,
       MAX_ENDPOINTS_PER_EDGE, MAX_ENDPOINT_CELLS);
+  /**
+   * How long after its end a second settles: then its 1-second bucket is merged, once, into the
+   * 10-second ring, the minute and the running sum of the live graph, instead of every call or
+   * summary going to each of them. Agents ship a second half a second after its end; a batch later
+   * than this still counts, merged into every tier at once.
+   */
+  static final long SETTLE = 3 * SECOND;
+  /** The live graph's default window, kept as a running sum ({@link WindowSum}). */
+  static final int RUNNING_WINDOW_SECONDS = 60;
+  /** Live graphs read from the running sum (the others summed their buckets anew). */
+  private long runningQueries;
+  /** Seconds before this have settled (see {@link #SETTLE}). */
+  private long settledUpTo = Long.MIN_VALUE;
+  /** The running sum of the live graph's window; null when the live ring is too short for it. */
+  private final WindowSum running;
   private final long maxCells;
   private long cells;
   private long bucketsEvicted;
@@ -141,6 +156,10 @@ public final class GraphAggregator {
     this.naming = new EdgeNaming(settings.maxServices(), settings.maxEdges(),
         settings.maxContainersPerService(), settings.maxContainers());
     this.maxCells = Math.max(1, settings.maxBytes() / CELL_BYTES);
+    // The sum's oldest bucket must still be in the ring when it leaves the window.
+    this.running = settings.liveWindow().toSeconds()
+        >= RUNNING_WINDOW_SECONDS + 2 * SETTLE / SECOND + 10
+        ? new WindowSum(SECOND, RUNNING_WINDOW_SECONDS) : null;
   }
 
   /** A live window of {@code buckets} seconds and the default recent window, no history. */
@@ -190,7 +209,8 @@ public final class GraphAggregator {
    * @param server the server's service, or its external name
    * @param external whether the server is no known service
    * @param serverContainer the serving container, or null
-   * @param endpoint the calls' endpoint ({@link Endpoints})
+   * @param endpoint the calls' endpoint ({@link Endpoints}); for a summary, null when it is summed
+   *     per endpoint apart ({@link #addEndpoints})
    * @param stats the calls' statistics, merged as they are
    */
   public record Calls(long micros, String client, String server, boolean external,
@@ -210,16 +230,40 @@ public final class GraphAggregator {
         long micros = Math.min(c.micros(), now);
         EdgeNaming.Named named = naming.name(c.client(), c.server(), c.external(), c.protocol(),
             c.serverContainer(), micros);
-        place(micros, now, named, c.endpoint() == null ? Endpoints.UNKNOWN : c.endpoint(), null,
-            c.stats());
+        place(micros, now, named, c.endpoint(), null, c.stats());
         added += c.stats().count();
       }
     }
   }
 
-  /** Counts {@code t}, or else merges {@code calls}, into the rings and the minutes. */
+  /**
+   * Merges an agent's endpoint summaries (the calls of {@link #addSummaries} again, per endpoint
+   * over 10 seconds) into the endpoint tables only: the graph counted them already.
+   */
+  public void addEndpoints(List<Calls> summaries) {
+    if (summaries.isEmpty()) {
+      return;
+    }
+    long now = micros(clock.instant());
+    synchronized (this) {
+      for (Calls c : summaries) {
+        long micros = Math.min(c.micros(), now);
+        EdgeNaming.Named named = naming.name(c.client(), c.server(), c.external(), c.protocol(),
+            c.serverContainer(), micros);
+        endpoints.add(micros, now, named.edge(), c.endpoint() == null ? Endpoints.UNKNOWN
+            : c.endpoint(), null, c.stats());
+      }
+    }
+  }
+
+  /**
+   * Counts {@code t}, or else merges {@code calls}, into the 1-second ring; a second that has
+   * settled already (a late batch), or that the ring no longer keeps, goes to the coarser tiers at
+   * once.
+   */
   private void place(long micros, long now, EdgeNaming.Named named, String endpoint,
       Transaction t, CallStats calls) {
+    settle(now);
     EdgeKey edge = named.edge();
     NodeKey node = named.node();
     long placed = t != null ? live.add(micros, now, edge, node, t)
@@ -229,21 +273,80 @@ public final class GraphAggregator {
     } else {
       cells += placed;
     }
-    placed = t != null ? recent.add(micros, now, edge, node, t)
-        : recent.add(micros, now, edge, node, calls);
-    if (placed != TimeRing.NOT_PLACED) {
-      cells += placed;
+    if (placed == TimeRing.NOT_PLACED || micros < settledUpTo) {
+      CallStats settled = calls;
+      if (t != null) {
+        settled = new CallStats();
+        settled.add(t);
+      }
+      placed = recent.add(micros, now, edge, node, settled);
+      if (placed != TimeRing.NOT_PLACED) {
+        cells += placed;
+      }
+      minutes.add(micros, edge, node, settled);
+      if (running != null) {
+        running.addLate(micros, edge, node, settled);
+      }
     }
     if (cells > maxCells) {
       reclaim(now);
     }
-    if (t != null) {
-      minutes.add(micros, edge, node, t);
-    } else {
-      minutes.add(micros, edge, node, calls);
-    }
     edgeLastSeen.merge(edge, micros, Math::max);
-    endpoints.add(micros, now, edge, endpoint, t, calls);
+    if (endpoint != null) {
+      endpoints.add(micros, now, edge, endpoint, t, calls);
+    }
+  }
+
+  /** Settles the seconds that ended {@link #SETTLE} or more before {@code now}. */
+  private void settle(long now) {
+    long upTo = Math.floorDiv(now, SECOND) * SECOND - SETTLE;
+    if (upTo > settledUpTo) {
+      settle(upTo, now);
+    }
+  }
+
+  /**
+   * Merges the 1-second buckets of the seconds before {@code upTo} that have not settled yet into
+   * the 10-second ring, the minutes and the running sum, oldest first.
+   */
+  private void settle(long upTo, long now) {
+    List<Bucket> due = new ArrayList<>();
+    for (Bucket b : live.ring) {
+      if (b.start != Long.MIN_VALUE && b.start >= settledUpTo && b.start < upTo) {
+        due.add(b);
+      }
+    }
+    due.sort(java.util.Comparator.comparingLong(b -> b.start));
+    for (Bucket b : due) {
+      long placed = recent.merge(b.start, now, b);
+      if (placed != TimeRing.NOT_PLACED) {
+        cells += placed;
+      }
+      minutes.merge(b.start, b);
+    }
+    settledUpTo = upTo;
+    if (running != null) {
+      running.advance(upTo, live);
+    }
+    if (cells > maxCells) {
+      reclaim(now);
+    }
+  }
+
+  /**
+   * The 1-second buckets not settled yet within the buckets of {@code resolution} that overlap
+   * {@code [from, to)}: what a coarser tier's buckets of that range will hold once they settle.
+   */
+  private void collectUnsettled(long from, long to, long resolution,
+      java.util.function.Consumer<Bucket> into) {
+    long first = Math.floorDiv(from, resolution) * resolution;
+    long end = Math.floorDiv(to - 1, resolution) * resolution + resolution;
+    for (Bucket b : live.ring) {
+      if (b.start != Long.MIN_VALUE && b.start >= settledUpTo && b.start >= first
+          && b.start < end) {
+        into.accept(b);
+      }
+    }
   }
 
   /**
@@ -296,14 +399,19 @@ public final class GraphAggregator {
 
   /**
    * Keeps the rings within {@code maxBytes}: empties the oldest 10-second buckets first (older
-   * ranges then come from the stored minutes), then 1-second buckets older than a minute; the last
-   * minute at 1-second resolution, what the stream and the notices read, is never given up.
+   * ranges then come from the stored minutes), then settled 1-second buckets older than the live
+   * graph's running window; the last minute at 1-second resolution, what the stream and the
+   * notices read, is never given up.
    */
   private void reclaim(long now) {
     while (cells > maxCells) {
       long freed = recent.evictOldest(Math.floorDiv(now, recent.width) * recent.width);
       if (freed < 0) {
-        freed = live.evictOldest(now - MINUTE);
+        long evicted = live.evictOldest(now - MINUTE - 2 * SETTLE - 10 * SECOND);
+        if (evicted >= 0 && running != null) {
+          running.evicted(live);
+        }
+        freed = evicted;
       }
       if (freed < 0) {
         return;
@@ -319,6 +427,7 @@ public final class GraphAggregator {
    */
   public synchronized void tick() {
     long now = micros(clock.instant());
+    settle(now);
     long grace = settings.minuteGrace().toNanos() / 1000;
     minutes.storeComplete(now, grace);
     long fade = now - settings.fadeAfter().toNanos() / 1000;
@@ -330,6 +439,8 @@ public final class GraphAggregator {
 
   /** Hands every pending minute to the history now (at shutdown, and in tests). */
   public synchronized void storePending() {
+    long now = micros(clock.instant());
+    settle(Math.floorDiv(now, SECOND) * SECOND + SECOND, now);
     minutes.storeAll();
   }
 
@@ -364,16 +475,24 @@ public final class GraphAggregator {
     boolean fromHistory = false;
     synchronized (this) { // the buckets' statistics change with every call added
       TimeRing tier = tierCovering(fromMicros);
-      if (tier != null) {
+      if (tier == live) {
+        if (running != null && running.collect(fromMicros, toMicros, live, operands)) {
+          runningQueries++;
+        } else {
+          live.collect(fromMicros, toMicros, operands);
+        }
+      } else if (tier != null) {
         tier.collect(fromMicros, toMicros, operands);
+        collectUnsettled(fromMicros, toMicros, tier.width, operands::add);
       } else {
         long firstMinute = Math.floorDiv(fromMicros, MINUTE) * MINUTE;
         minutes.pending().subMap(firstMinute, true, toMicros, false).values()
             .forEach(operands::add);
+        collectUnsettled(fromMicros, toMicros, MINUTE, operands::add);
         fromHistory = minutes.history() != null;
       }
-      edges = RangeSum.sum(operands.edges, summer);
-      nodes = RangeSum.sum(operands.nodes, summer);
+      edges = operands.edgeSums(summer);
+      nodes = operands.nodeSums(summer);
     }
     if (fromHistory) { // outside the lock: the history may be a remote store
       long firstMinute = Math.floorDiv(fromMicros, MINUTE) * MINUTE;
@@ -428,6 +547,10 @@ public final class GraphAggregator {
       } else {
         minutes.pending().forEach(take::accept);
         fromHistory = minutes.history() != null;
+      }
+      if (tier != live) { // seconds not merged into the coarser tier yet
+        collectUnsettled(fromMicros - resolution, toMicros, resolution,
+            b -> take.accept(b.start, b));
       }
     }
     if (fromHistory) {
@@ -503,6 +626,11 @@ public final class GraphAggregator {
         naming.containersOverflowed(), settings.maxServices(), settings.maxEdges(),
         settings.maxContainersPerService(), naming.servicesHeld(), naming.edgesHeld(),
         bucketsEvicted, settings.maxBytes(), cells * CELL_BYTES);
+  }
+
+  /** Live graphs read from the running sum, and how often it started over (for tests). */
+  synchronized long[] runningCounters() {
+    return new long[] {runningQueries, running == null ? 0 : running.restarts()};
   }
 
   /** Transactions that arrived too late for the live buckets. */

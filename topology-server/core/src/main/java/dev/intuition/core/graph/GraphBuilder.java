@@ -49,15 +49,16 @@ final class GraphBuilder {
   static Graph build(Instant from, Instant to, double rangeSeconds,
       Map<EdgeKey, CallStats> edges, Map<NodeKey, CallStats> nodeStats, LastSeen seen) {
     double seconds = Math.max(1e-6, rangeSeconds);
-    Map<String, CallStats> services = new HashMap<>();
+    Map<String, List<CallStats>> parts = new HashMap<>();
     Map<String, List<Graph.Container>> containers = new HashMap<>();
     nodeStats.forEach((k, v) -> {
-      services.computeIfAbsent(k.service(), x -> new CallStats()).merge(v);
+      parts.computeIfAbsent(k.service(), x -> new ArrayList<>()).add(v);
       if (k.container() != null) {
         containers.computeIfAbsent(k.service(), x -> new ArrayList<>())
             .add(new Graph.Container(k.container(), Graph.Calls.of(v, seconds)));
       }
     });
+    Map<String, CallStats> services = RangeSum.sum(parts, new CallStats.Summer());
     List<Graph.Edge> edgeList = new ArrayList<>();
     Set<String> external = new HashSet<>();
     edges.forEach((k, s) -> {

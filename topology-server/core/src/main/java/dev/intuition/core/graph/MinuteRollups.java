@@ -2,7 +2,6 @@ package dev.intuition.core.graph;
 
 import dev.intuition.wire.stats.CallStats;
 import dev.intuition.core.graph.GraphAggregator.EdgeKey;
-import dev.intuition.decoder.Transaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,15 +29,15 @@ final class MinuteRollups {
     this.history = history;
   }
 
-  /** Counts a call into the minute of {@code micros}. */
-  void add(long micros, EdgeKey edge, NodeKey node, Transaction t) {
-    minute(micros).add(edge, node, t);
+  /** Counts calls (one, or an agent's summary) into the minute of {@code micros}. */
+  void add(long micros, EdgeKey edge, NodeKey node, CallStats calls) {
+    minute(micros).add(edge, node, calls);
     bound();
   }
 
-  /** Counts an agent's summary of calls into the minute of {@code micros}. */
-  void add(long micros, EdgeKey edge, NodeKey node, CallStats calls) {
-    minute(micros).add(edge, node, calls);
+  /** Merges a settled second's bucket into the minute of {@code micros}. */
+  void merge(long micros, Bucket second) {
+    minute(micros).merge(second);
     bound();
   }
 

@@ -36,20 +36,54 @@ final class TimeRing {
 
   private long add(long micros, long now, EdgeKey edge, NodeKey node, Transaction t,
       CallStats calls) {
-    long start = Math.floorDiv(micros, width) * width;
-    if (!covers(start, now)) {
+    Bucket b = bucketFor(micros, now);
+    if (b == null) {
       return NOT_PLACED;
     }
+    long delta = reclaimed;
+    reclaimed = 0;
+    return delta + (t != null ? b.add(edge, node, t) : b.add(edge, node, calls));
+  }
+
+  /** As {@link #add}, for every statistic of a finer bucket (one that settled). */
+  long merge(long micros, long now, Bucket finer) {
+    Bucket b = bucketFor(micros, now);
+    if (b == null) {
+      return NOT_PLACED;
+    }
+    long delta = reclaimed;
+    reclaimed = 0;
+    return delta + b.merge(finer);
+  }
+
+  /** What {@link #bucketFor} freed by reusing a bucket (negative), for the caller's count. */
+  private long reclaimed;
+
+  /**
+   * The bucket of {@code micros}, reset when it held an older one; null when {@code micros} is older
+   * than what the ring keeps as of {@code now}.
+   */
+  private Bucket bucketFor(long micros, long now) {
+    long start = Math.floorDiv(micros, width) * width;
+    if (!covers(start, now)) {
+      return null;
+    }
     Bucket b = ring[(int) Math.floorMod(start / width, (long) ring.length)];
-    long delta = 0;
+    reclaimed = 0;
     if (b.start != start) {
       if (b.start > start) {
-        return NOT_PLACED;
+        return null;
       }
-      delta -= b.cells();
+      reclaimed = -b.cells();
       b.reset(start);
     }
-    return delta + (t != null ? b.add(edge, node, t) : b.add(edge, node, calls));
+    return b;
+  }
+
+  /** The bucket that holds {@code start} (a bucket's start), or null when none does now. */
+  Bucket at(long start) {
+    Bucket b = ring[(int) Math.floorMod(Math.floorDiv(start, width), (long) ring.length)];
+    return b.start == start ? b : null;
   }
 
   /**

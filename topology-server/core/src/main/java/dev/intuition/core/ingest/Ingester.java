@@ -175,6 +175,21 @@ public final class Ingester {
       metrics.record(calls);
     }
     aggregator.addSummaries(summed);
+    // The same calls per endpoint over 10 s: the endpoint tables only, by the same rules.
+    List<GraphAggregator.Calls> perEndpoint = new ArrayList<>(batch.endpoints().size());
+    Timing endpointTime = new Timing(now, correction);
+    for (Summary x : batch.endpoints()) {
+      long n = x.stats().count();
+      if (n == 0 || addresses.seenByServerSide(x.observedAt(), x.server().ip())
+          || !endpointTime.sane(x.interval(), n)) {
+        continue;
+      }
+      long micros = endpointTime.place(x.interval() * 1_000_000L, n);
+      if (micros != Timing.DROPPED) {
+        perEndpoint.add(resolve(x, micros));
+      }
+    }
+    aggregator.addEndpoints(perEndpoint);
     List<Transaction> samples = new ArrayList<>(batch.samples().size());
     for (Sample sample : batch.samples()) {
       Transaction t = sample.transaction();

@@ -55,9 +55,14 @@ class SummaryIngestTest {
     }
 
     Ingester.Result v2(String agent, List<Summary> summaries, List<Sample> samples) {
+      return v2(agent, summaries, List.of(), samples);
+    }
+
+    Ingester.Result v2(String agent, List<Summary> summaries, List<Summary> endpoints,
+        List<Sample> samples) {
       return ingester.apply(new Batch(2, new AgentIdentity(agent, agent + ".example", "t"), "run",
-          ++sequence, clock.instant(), List.of(), null, null, summaries, samples), 0, agent,
-          clock.instant());
+          ++sequence, clock.instant(), List.of(), null, null, summaries, endpoints, samples), 0,
+          agent, clock.instant());
     }
   }
 
@@ -93,6 +98,66 @@ class SummaryIngestTest {
           "GET /users/{id}", s, 0, 0));
     });
     return out;
+  }
+
+  /** The summaries of {@link #summarise} as the agent sends them: per second and edge, and per
+   * 10 seconds and endpoint. */
+  static List<List<Summary>> twoStreams(List<Transaction> calls) {
+    List<Summary> edges = new ArrayList<>();
+    for (Summary x : summarise(calls)) {
+      edges.add(new Summary(x.interval(), 1, x.protocol(), x.observedAt(), x.client(), x.server(),
+          null, null, x.stats(), 0, 0));
+    }
+    Map<List<Object>, Summary> windows = new LinkedHashMap<>();
+    for (Summary x : summarise(calls)) {
+      long window = Math.floorDiv(x.interval(), 10) * 10;
+      windows.merge(List.of(window, x.client().toString(), x.server().toString()),
+          new Summary(window, 10, x.protocol(), x.observedAt(), x.client(), x.server(), null,
+              x.endpoint(), x.stats(), 0, 0), (a, b) -> {
+                CallStats sum = new CallStats();
+                sum.merge(a.stats());
+                sum.merge(b.stats());
+                return new Summary(a.interval(), 10, a.protocol(), a.observedAt(), a.client(),
+                    a.server(), null, a.endpoint(), sum, 0, 0);
+              });
+    }
+    return List.of(edges, new ArrayList<>(windows.values()));
+  }
+
+  @Test
+  void endpointSummariesFillTheEndpointTablesAndAreNotCountedAgain() {
+    Random r = new Random(9);
+    List<Transaction> calls = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      calls.add(call(r, r.nextInt(25), "web", i % 2 == 0 ? "api" : "db", "10.0.0." + (2 + i % 2),
+          "server"));
+    }
+    Core one = new Core();
+    Core two = new Core();
+    one.v1(calls);
+    List<List<Summary>> streams = twoStreams(calls);
+    assertTrue(streams.get(1).size() < streams.get(0).size(), "fewer per 10 seconds");
+    assertEquals(3_000, two.v2("a", streams.get(0), streams.get(1), List.of()).accepted(),
+        "the calls are those of the summaries, once");
+    Graph a = one.graph.graph(Duration.ofSeconds(60));
+    Graph b = two.graph.graph(Duration.ofSeconds(60));
+    assertEquals(a.edges().stream().map(Graph.Edge::calls).toList(),
+        b.edges().stream().map(Graph.Edge::calls).toList());
+    Instant from = T0.minusSeconds(120);
+    for (String server : List.of("api", "db")) {
+      var expected = one.graph.endpoints("web", server, null, from, T0.plusSeconds(1));
+      var actual = two.graph.endpoints("web", server, null, from, T0.plusSeconds(1));
+      assertEquals(1, actual.size(), "one endpoint: " + actual);
+      assertEquals("GET /users/{id}", actual.get(0).endpoint());
+      assertEquals(expected.get(0).stats(), actual.get(0).stats(),
+          "counts, bytes and latencies of the endpoint as the calls one by one make them");
+    }
+    // Endpoint summaries alone count nothing on the graph.
+    Core only = new Core();
+    assertEquals(0, only.v2("a", List.of(), streams.get(1), List.of()).accepted());
+    assertEquals(0, only.graph.graph(Duration.ofSeconds(60)).edges().size());
+    assertEquals(2, only.graph.endpoints("web", "api", null, from, T0.plusSeconds(1)).size()
+        + only.graph.endpoints("web", "db", null, from, T0.plusSeconds(1)).size());
   }
 
   @Test

@@ -30,36 +30,104 @@ public final class CallStats extends LatencyHistogram {
 
   /** Adds {@code other} into this, in place. */
   public void merge(CallStats other) {
-    addCounters(other);
+    addCounters(other, 1);
     mergeLatencies(other);
   }
 
-  private void addCounters(CallStats other) {
-    ok += other.ok;
-    warning += other.warning;
-    error += other.error;
-    requestBytes += other.requestBytes;
-    responseBytes += other.responseBytes;
+  /**
+   * Takes {@code other} out of this, in place: the inverse of {@link #merge}, for a sum kept running
+   * over a sliding range of buckets. Counts never go below zero; returns whether {@code other} was
+   * wholly part of this (false: this had less of something, which was then taken as far as it went).
+   */
+  public boolean subtract(CallStats other) {
+    boolean whole = ok >= other.ok && warning >= other.warning && error >= other.error
+        && requestBytes >= other.requestBytes && responseBytes >= other.responseBytes;
+    ok = Math.max(0, ok - other.ok);
+    warning = Math.max(0, warning - other.warning);
+    error = Math.max(0, error - other.error);
+    requestBytes = Math.max(0, requestBytes - other.requestBytes);
+    responseBytes = Math.max(0, responseBytes - other.responseBytes);
+    return subtractLatencies(other) == 0 && whole;
+  }
+
+  private void addCounters(CallStats other, int sign) {
+    ok += sign * other.ok;
+    warning += sign * other.warning;
+    error += sign * other.error;
+    requestBytes += sign * other.requestBytes;
+    responseBytes += sign * other.responseBytes;
   }
 
   /**
-   * Sums many statistics at once (the buckets of a time range), the latencies through one dense
-   * array. Reusable; not thread-safe.
+   * Sums many statistics at once (the buckets of a time range, a running sum with corrections).
+   * What is added and subtracted is gathered and summed at {@link #take}, each way by what costs
+   * least: one operand is copied; a few small ones are merged in order; many go through one dense
+   * array indexed by bucket, one addition per recorded bucket. Reusable; not thread-safe. The
+   * operands must not change between {@code add} and {@code take}.
    */
   public static final class Summer {
     private final DenseSum latencies = new DenseSum();
-    private CallStats sum = new CallStats();
+    private final java.util.ArrayList<CallStats> added = new java.util.ArrayList<>();
+    private final java.util.ArrayList<CallStats> subtracted = new java.util.ArrayList<>();
 
     public void add(CallStats s) {
-      sum.addCounters(s);
-      latencies.add(s);
+      added.add(s);
     }
 
-    /** The sum of everything added since the last call; the summer is empty again. */
+    /** Takes {@code s} out of the sum (it must have been added, or be part of what was). */
+    public void subtract(CallStats s) {
+      subtracted.add(s);
+    }
+
+    /**
+     * The sum of everything added since the last call, less what was subtracted (a count taken
+     * below zero counts as zero); the summer is empty again.
+     */
     public CallStats take() {
-      CallStats result = sum;
-      latencies.takeInto(result);
-      sum = new CallStats();
+      CallStats result = new CallStats();
+      int values = 0;
+      int widest = 0;
+      for (CallStats s : added) {
+        result.addCounters(s, 1);
+        values += s.bucketsUsed();
+        widest = Math.max(widest, s.bucketsUsed());
+      }
+      for (CallStats s : subtracted) {
+        result.addCounters(s, -1);
+      }
+      if (added.size() == 1 && subtracted.isEmpty()) {
+        result.copyLatencies(added.get(0));
+      } else if (values - widest <= widest / 4 + 8) {
+        // A large operand and a few small ones: merged into a copy of the large one, in place.
+        CallStats base = added.isEmpty() ? null : added.get(0);
+        for (CallStats s : added) {
+          if (s.bucketsUsed() > base.bucketsUsed()) {
+            base = s;
+          }
+        }
+        if (base != null) {
+          result.copyLatencies(base);
+        }
+        for (CallStats s : added) {
+          if (s != base) {
+            result.mergeLatencies(s);
+          }
+        }
+        for (CallStats s : subtracted) {
+          result.subtractLatencies(s);
+        }
+      } else {
+        added.forEach(latencies::add);
+        subtracted.forEach(latencies::subtract);
+        latencies.takeInto(result);
+      }
+      result.ok = Math.max(0, result.ok);
+      result.warning = Math.max(0, result.warning);
+      result.error = Math.max(0, result.error);
+      result.requestBytes = Math.max(0, result.requestBytes);
+      result.responseBytes = Math.max(0, result.responseBytes);
+      added.clear();
+      subtracted.clear();
       return result;
     }
   }

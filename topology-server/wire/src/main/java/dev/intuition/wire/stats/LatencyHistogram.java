@@ -138,6 +138,40 @@ public class LatencyHistogram {
   }
 
   /**
+   * Takes {@code other}'s latencies out of this, in place: the inverse of
+   * {@link #mergeLatencies}, for sums kept running over a sliding range. Buckets that reach zero are
+   * removed; a count {@code other} has that this lacks (it was never merged in) is ignored, and
+   * the number of such calls returned.
+   */
+  protected long subtractLatencies(LatencyHistogram other) {
+    long missing = 0;
+    for (int j = 0; j < other.used; j++) {
+      int pos = Arrays.binarySearch(buckets, 0, used, other.buckets[j]);
+      long take = other.counts[j];
+      if (pos < 0) {
+        missing += take;
+        continue;
+      }
+      long have = counts[pos];
+      if (take > have) {
+        missing += take - have;
+        take = have;
+      }
+      counts[pos] = have - take;
+      timed -= take;
+    }
+    int k = 0;
+    for (int i = 0; i < used; i++) {
+      if (counts[i] != 0) {
+        buckets[k] = buckets[i];
+        counts[k++] = counts[i];
+      }
+    }
+    used = k;
+    return missing;
+  }
+
+  /**
    * Sums many histograms at once: counts go into one dense array indexed by bucket, so a sum costs
    * one addition per recorded bucket instead of a sorted merge per operand. Reusable; not
    * thread-safe.
@@ -147,45 +181,80 @@ public class LatencyHistogram {
     private int distinct;
     private int lowest = Integer.MAX_VALUE;
     private int highest = -1;
-    private long timed;
 
     void add(LatencyHistogram h) {
-      timed += h.timed;
+      add(h, 1);
+    }
+
+    /**
+     * Takes {@code h} out of the sum: a sum of a range of buckets kept running (a window that
+     * slides) gives the buckets that left it back. Exact, since counts only add.
+     */
+    void subtract(LatencyHistogram h) {
+      add(h, -1);
+    }
+
+    private void add(LatencyHistogram h, int sign) {
       if (h.used == 0) {
         return;
       }
       lowest = Math.min(lowest, h.buckets[0]);
       highest = Math.max(highest, h.buckets[h.used - 1]);
       for (int i = 0; i < h.used; i++) {
-        if (h.counts[i] != 0) {
+        long c = h.counts[i];
+        if (c != 0) {
           int b = h.buckets[i];
-          if (dense[b] == 0) {
+          long before = dense[b];
+          long after = before + sign * c;
+          dense[b] = after;
+          if (before == 0) {
             distinct++;
+          } else if (after == 0) {
+            distinct--;
           }
-          dense[b] += h.counts[i];
         }
       }
     }
 
-    /** Puts the sum into {@code target} (empty), and is empty again. */
+    /**
+     * Puts the sum into {@code target} (empty), and is empty again. A bucket that a subtraction took
+     * below zero (what was subtracted had never been added) counts as empty.
+     */
     void takeInto(LatencyHistogram target) {
       target.buckets = new int[Math.max(1, distinct)];
       target.counts = new long[target.buckets.length];
       int k = 0;
+      long sum = 0;
       for (int b = lowest; b <= highest; b++) { // a few thousand buckets at most: cheaper than a sort
-        if (dense[b] != 0) {
-          target.buckets[k] = b;
-          target.counts[k++] = dense[b];
+        long c = dense[b];
+        if (c != 0) {
           dense[b] = 0;
+          if (c > 0) {
+            target.buckets[k] = b;
+            target.counts[k++] = c;
+            sum += c;
+          }
         }
       }
       target.used = k;
-      target.timed = timed;
+      target.timed = sum;
       distinct = 0;
       lowest = Integer.MAX_VALUE;
       highest = -1;
-      timed = 0;
     }
+  }
+
+  /** The distinct latency buckets recorded. */
+  protected int bucketsUsed() {
+    return used;
+  }
+
+  /** Makes this (empty) histogram a copy of {@code other}'s latencies, trimmed to size. */
+  protected void copyLatencies(LatencyHistogram other) {
+    buckets = Arrays.copyOf(other.buckets, Math.max(1, other.used));
+    counts = Arrays.copyOf(other.counts, buckets.length);
+    used = other.used;
+    timed = other.timed;
   }
 
   /** What the histogram's arrays take on the heap, in bytes. */

@@ -96,6 +96,56 @@ class CallStatsTest {
   }
 
   @Test
+  void aSumKeptRunningOverASlidingWindowEqualsTheWindowSummedAnew() {
+    Random r = new Random(17);
+    List<CallStats> seconds = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      seconds.add(random(r, r.nextInt(60), new ArrayList<>()));
+    }
+    int window = 7;
+    CallStats running = new CallStats();
+    CallStats.Summer summer = new CallStats.Summer();
+    for (int i = 0; i < seconds.size(); i++) {
+      running.merge(seconds.get(i));
+      if (i >= window) {
+        assertEquals(true, running.subtract(seconds.get(i - window)), "second " + i);
+      }
+      CallStats anew = new CallStats();
+      for (int j = Math.max(0, i - window + 1); j <= i; j++) {
+        anew.merge(seconds.get(j));
+      }
+      assertSame(anew, running);
+      // The same through the summer: the window one second back, plus the new, less the old.
+      if (i > window) {
+        for (int j = i - window; j < i; j++) {
+          summer.add(seconds.get(j));
+        }
+        summer.add(seconds.get(i));
+        summer.subtract(seconds.get(i - window));
+        assertSame(anew, summer.take());
+      }
+    }
+  }
+
+  @Test
+  void subtractingWhatWasNeverAddedStopsAtZeroAndSaysSo() {
+    CallStats some = random(new Random(5), 30, new ArrayList<>());
+    CallStats more = random(new Random(6), 30, new ArrayList<>());
+    CallStats s = new CallStats();
+    s.merge(some);
+    assertEquals(false, s.subtract(more));
+    assertEquals(true, s.count() <= some.count());
+    assertEquals(true, s.timedCount() >= 0);
+    CallStats.Summer summer = new CallStats.Summer();
+    summer.add(some);
+    summer.subtract(more);
+    summer.subtract(more);
+    CallStats left = summer.take();
+    assertEquals(true, left.ok() >= 0 && left.error() >= 0 && left.requestBytes() >= 0);
+    assertEquals(true, left.timedCount() <= some.timedCount());
+  }
+
+  @Test
   void theSummerStartsEmptyAfterTake() {
     CallStats.Summer summer = new CallStats.Summer();
     summer.add(random(new Random(3), 100, new ArrayList<>()));
