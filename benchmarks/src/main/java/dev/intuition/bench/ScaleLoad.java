@@ -35,7 +35,8 @@ import java.util.zip.GZIPOutputStream;
  * {@code requestsPerSecond} in all. Every second each agent posts one gzipped batch: for each of its
  * containers, as the serving side, one summary per calling service (the calls that second, a tenth
  * of them failing on one edge in twenty, latencies spread over four orders of magnitude), and a
- * sample at the default budgets; its inventory every five seconds; and once every 10 seconds, at a
+ * sample at the default budgets, held to the agent's share of the cluster's sample budget (the
+ * server's answers tell it); its inventory every five seconds; and once every 10 seconds, at a
  * second of its own as agents spread them, the endpoint summaries of the last complete 10 seconds
  * (one per container, calling service and endpoint). Agent 0 also reports a probe edge every
  * second, by which the freshness of the graph is measured.
@@ -136,6 +137,8 @@ public final class ScaleLoad {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         SplittableRandom r = new SplittableRandom(1000 + id);
         long[] sequence = new long[agents];
+        double[] share = new double[agents];
+        double[] tokens = new double[agents];
         for (int s = 0; s < seconds; s++) {
           long interval = startSecond + s - 1; // the second that just ended
           long due = (interval + 1) * 1000 + 500; // an agent's grace after the second
@@ -194,8 +197,15 @@ public final class ScaleLoad {
                   new Summary.Side("10.255.255.1", "probe-server.1", "probe-server"), null,
                   "GET /probe", probe, 0, 0));
             }
-            // A sample at the default budgets: about 8 calls per edge and second, by container.
+            // A sample at the default budgets (about 8 calls per edge and second, 100 per
+            // container), held to the agent's share of the cluster's budget as the server's
+            // answers tell it, as an agent does.
             int budget = Math.min(100, out.size() * 2);
+            if (share[a] > 0) {
+              tokens[a] = Math.min(Math.max(1, share[a] * 5), tokens[a] + share[a]);
+              budget = (int) Math.min(budget, Math.floor(tokens[a]));
+              tokens[a] -= budget;
+            }
             for (int i = 0; i < budget && !out.isEmpty(); i++) {
               Summary x = out.get(r.nextInt(out.size()));
               kept.add(new Sample(SampleCalls.call(Instant.ofEpochSecond(interval, 1000L * i),
@@ -208,13 +218,14 @@ public final class ScaleLoad {
                 s % 5 == 0 ? inventories.get(a) : null, null, out, perEndpoint, kept);
             byte[] body = gzip(batch);
             try {
-              HttpResponse<Void> resp = http.send(HttpRequest.newBuilder(ingest)
+              HttpResponse<String> resp = http.send(HttpRequest.newBuilder(ingest)
                   .header(Wire.AUTHORIZATION_HEADER, Wire.BEARER + token)
                   .header("Content-Encoding", "gzip")
                   .header(Wire.VERSION_HEADER, Integer.toString(Wire.VERSION))
                   .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                  HttpResponse.BodyHandlers.discarding());
+                  HttpResponse.BodyHandlers.ofString());
               if (resp.statusCode() == 202) {
+                share[a] = WireCodec.readAnswer(resp.body()).samplesPerSecond();
                 calls.addAndGet(n);
                 summaries.addAndGet(out.size());
                 endpointSummaries.addAndGet(perEndpoint.size());

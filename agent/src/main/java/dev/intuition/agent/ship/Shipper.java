@@ -321,6 +321,9 @@ public final class Shipper implements AutoCloseable {
           lastError = null;
           IngestAnswer answer = WireCodec.readAnswer(r.body());
           summarizer.names().learn(answer.names());
+          if (answer.samplesPerSecond() > 0) {
+            summarizer.shareOfCluster(answer.samplesPerSecond());
+          }
           serverExpired.addAndGet(answer.expired());
           serverFuture.addAndGet(answer.future());
           return Result.DELIVERED;

@@ -44,7 +44,10 @@ import java.util.TreeMap;
  * saw the call) may ship at most {@code containerBudget} samples per second; past it its samples are
  * thinned (the rest first, then the slowest, errors last), the weights of what stays raised so that
  * they still add up, and what was left out is counted for that container. One noisy container
- * therefore cannot take another's share of the sample or of the batches.
+ * therefore cannot take another's share of the sample or of the batches. The whole agent is held
+ * to its share of the cluster's sample budget, which the server tells it in its answers
+ * ({@link #shareOfCluster}): past it, the containers' allowances are lowered from the largest down
+ * (max-min fairness), and each container is thinned as above.
  *
  * <p>Thread-safe: capture threads {@link #add}, the shipping thread {@link #drain}s.
  */
@@ -137,6 +140,12 @@ public final class Summarizer {
   private long dropped;
   private long added;
   private final Map<String, Long> leftOut = new HashMap<>();
+  /** What the server's answers said this agent's share of the cluster's sample budget is. */
+  private double shareOfCluster;
+  /** Samples the agent may still ship under that share (a token bucket). */
+  private double tokens;
+  /** The agent may ship up to this many seconds of its share at once. */
+  static final int SHARE_BURST_SECONDS = 5;
   private final ClusterNames names;
   private long monitoredElsewhere;
   /** Calls counted in their edge's summary but in no endpoint summary (past maxKeys). */
@@ -345,7 +354,10 @@ public final class Summarizer {
         k.endpoint(), v.stats, v.gaps, v.unmatched);
   }
 
-  /** The second's samples with each container held to its budget. */
+  /**
+   * The second's samples with each container held to its budget, and the agent to its share of the
+   * cluster's budget ({@link #shareOfCluster}).
+   */
   private List<Sample> fair(Map<Edge, EdgeSample> edges) {
     Map<String, List<Stratum>> byContainer = new HashMap<>();
     for (EdgeSample s : edges.values()) {
@@ -355,14 +367,22 @@ public final class Summarizer {
         }
       }
     }
+    Map<String, Integer> allowance = new HashMap<>();
+    int total = 0;
+    for (Map.Entry<String, List<Stratum>> c : byContainer.entrySet()) {
+      int kept = Math.min(kept(c.getValue()), settings.containerBudget());
+      allowance.put(c.getKey(), kept);
+      total += kept;
+    }
+    int limit = agentLimit(total);
+    if (total > limit) {
+      shareOut(byContainer, allowance, limit);
+    }
     List<Sample> out = new ArrayList<>();
+    int shipped = 0;
     for (Map.Entry<String, List<Stratum>> c : byContainer.entrySet()) {
       List<Stratum> strata = c.getValue();
-      int total = 0;
-      for (Stratum st : strata) {
-        total += st.kept.size();
-      }
-      int over = total - settings.containerBudget();
+      int over = kept(strata) - allowance.get(c.getKey());
       if (over > 0) {
         synchronized (this) {
           leftOut.merge(c.getKey(), (long) over, Long::sum);
@@ -370,21 +390,7 @@ public final class Summarizer {
             leftOut.clear(); // bounded: the counts restart rather than grow
           }
         }
-        // Thin the lowest priority first, the largest stratum of it first, one call at a time.
-        while (over > 0) {
-          Stratum victim = null;
-          for (Stratum st : strata) {
-            if (!st.kept.isEmpty() && (victim == null || st.priority < victim.priority
-                || (st.priority == victim.priority && st.kept.size() > victim.kept.size()))) {
-              victim = st;
-            }
-          }
-          if (victim == null) {
-            break;
-          }
-          victim.kept.remove(random.nextInt(victim.kept.size()));
-          over--;
-        }
+        thin(strata, over);
       }
       for (Stratum st : strata) {
         if (st.kept.isEmpty()) {
@@ -394,9 +400,99 @@ public final class Summarizer {
         for (Transaction t : st.kept) {
           out.add(new Sample(t, weight));
         }
+        shipped += st.kept.size();
       }
     }
+    synchronized (this) {
+      tokens -= shipped;
+    }
     return out;
+  }
+
+  private static int kept(List<Stratum> strata) {
+    int n = 0;
+    for (Stratum st : strata) {
+      n += st.kept.size();
+    }
+    return n;
+  }
+
+  /**
+   * What the agent may ship this second under its share of the cluster's budget: a token bucket
+   * refilled by the share each second, holding at most {@value #SHARE_BURST_SECONDS} seconds of it.
+   */
+  private synchronized int agentLimit(int wanted) {
+    if (!(shareOfCluster > 0) || Double.isInfinite(shareOfCluster)) {
+      return wanted;
+    }
+    tokens = Math.min(Math.max(1, shareOfCluster * SHARE_BURST_SECONDS), tokens + shareOfCluster);
+    return (int) Math.max(0, Math.floor(tokens));
+  }
+
+  /**
+   * Lowers the containers' allowances until they add up to {@code limit}, fairly: one at a time,
+   * always from the container allowed most (max-min fairness), so a quiet container keeps its few
+   * samples while a noisy one gives up its many; among equals, those without errors give first.
+   */
+  private void shareOut(Map<String, List<Stratum>> byContainer, Map<String, Integer> allowance,
+      int limit) {
+    int total = 0;
+    for (int a : allowance.values()) {
+      total += a;
+    }
+    List<String> order = new ArrayList<>(allowance.keySet());
+    java.util.Collections.shuffle(order, new java.util.Random(random.nextLong()));
+    order.sort(java.util.Comparator.comparing(c -> hasErrors(byContainer.get(c))));
+    while (total > limit) {
+      String most = null;
+      for (String c : order) {
+        if (most == null || allowance.get(c) > allowance.get(most)) {
+          most = c;
+        }
+      }
+      allowance.merge(most, -1, Integer::sum);
+      total--;
+    }
+  }
+
+  private static boolean hasErrors(List<Stratum> strata) {
+    for (Stratum st : strata) {
+      if (st.priority == 2 && !st.kept.isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Leaves out {@code over} kept calls: the lowest priority first, its largest stratum first. */
+  private void thin(List<Stratum> strata, int over) {
+    while (over > 0) {
+      Stratum victim = null;
+      for (Stratum st : strata) {
+        if (!st.kept.isEmpty() && (victim == null || st.priority < victim.priority
+            || (st.priority == victim.priority && st.kept.size() > victim.kept.size()))) {
+          victim = st;
+        }
+      }
+      if (victim == null) {
+        return;
+      }
+      victim.kept.remove(random.nextInt(victim.kept.size()));
+      over--;
+    }
+  }
+
+  /**
+   * The agent's share of the cluster's sample budget, samples a second, as the server's answers
+   * tell it; 0 or infinite for none (only the per-container budget then).
+   */
+  public synchronized void shareOfCluster(double samplesPerSecond) {
+    shareOfCluster = samplesPerSecond;
+  }
+
+  /** The share the server told last (0: none). */
+  public synchronized double shareOfCluster() {
+    return shareOfCluster;
   }
 
   /** Calls that could not be counted: no time, or past {@code maxKeys}. */

@@ -333,15 +333,16 @@ class ShipperTest {
   }
 
   @Test
-  void theNamesInTheServersAnswerAreLearnt() throws Exception {
+  void theNamesAndTheSampleShareInTheServersAnswerAreLearnt() throws Exception {
     int port = startServer(0);
-    answerBody = "{\"accepted\":1,\"names\":[{\"ip\":\"10.0.0.1\",\"service\":\"web\","
-        + "\"container\":\"web.7\",\"monitored\":true}]}";
+    answerBody = "{\"accepted\":1,\"samplesPerSecond\":2.5,\"names\":[{\"ip\":\"10.0.0.1\","
+        + "\"service\":\"web\",\"container\":\"web.7\",\"monitored\":true}]}";
     try (Shipper s = summarizing(port)) {
       s.offer(tx(1));
       assertTrue(waitFor(() -> s.summarizer().names().get("10.0.0.1") != null),
           s.counters()::toString);
       assertEquals("web.7", s.summarizer().names().get("10.0.0.1").container());
+      assertEquals(2.5, s.summarizer().shareOfCluster(), "the share of the sample budget");
     }
   }
 }

@@ -228,6 +228,50 @@ class SummarizerTest {
   }
 
   @Test
+  void theAgentKeepsToItsShareOfTheClusterBudgetFairlyAcrossContainers() {
+    Summarizer s = summarizer(Summarizer.Settings.DEFAULT);
+    s.shareOfCluster(10);
+    int shippedInAll = 0;
+    for (int second = 0; second < 5; second++) {
+      Instant at = T0.minusSeconds(10 - second);
+      for (int k = 0; k < 50; k++) { // noisy: 50 edges, half of their calls failing
+        for (int i = 0; i < 40; i++) {
+          s.add(call("noisy", "svc" + k, "/", i % 2 == 0 ? Outcome.ERROR : Outcome.OK, 1000 + i,
+              at, "client"));
+        }
+      }
+      for (int i = 0; i < 3; i++) {
+        s.add(call("quiet", "api", "/", Outcome.ERROR, 1000, at, "client"));
+      }
+      for (int i = 0; i < 30; i++) {
+        s.add(call("medium", "db", "/", Outcome.OK, 1000 + i, at, "client"));
+      }
+      clock.now = at.plusSeconds(2);
+      Summarizer.Drained d = s.drain(false);
+      Map<String, List<Sample>> byClient = d.samples().stream()
+          .collect(Collectors.groupingBy(x -> x.transaction().clientContainer()));
+      int shipped = d.samples().size();
+      shippedInAll += shipped;
+      assertTrue(shipped <= 10, "second " + second + ": " + shipped);
+      assertEquals(3, byClient.get("quiet.1").size(), "the quiet container keeps its 3 errors");
+      int noisy = byClient.getOrDefault("noisy.1", List.of()).size();
+      int medium = byClient.getOrDefault("medium.1", List.of()).size();
+      assertTrue(Math.abs(noisy - medium) <= 1, "the rest shared evenly: " + noisy + " and "
+          + medium);
+      assertTrue(byClient.get("noisy.1").stream()
+          .allMatch(x -> x.transaction().outcome() == Outcome.ERROR), "errors are thinned last");
+    }
+    assertEquals(50, shippedInAll, "10 a second: the share, no more and no less");
+    assertTrue(s.leftOut().get("noisy.1") > 5 * 400, "what the noisy one left out is counted");
+    s.shareOfCluster(0);
+    for (int i = 0; i < 30; i++) {
+      s.add(call("medium", "db", "/", Outcome.OK, 1000 + i, T0, "client"));
+    }
+    clock.now = T0.plusSeconds(2);
+    assertEquals(8, s.drain(false).samples().size(), "no share: the edge's own budgets only");
+  }
+
+  @Test
   void callsWithoutTimeAreDroppedAndCounted() {
     Summarizer s = summarizer(Summarizer.Settings.DEFAULT);
     Transaction t = call("web", "api", "/", Outcome.OK, 1, T0, "server");

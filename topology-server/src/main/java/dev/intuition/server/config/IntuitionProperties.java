@@ -36,7 +36,7 @@ public record IntuitionProperties(String token, Graph graph, Limits limits, Inve
         null, null, null, null);
     inventory = inventory != null ? inventory : new Inventory(null);
     notices = notices != null ? notices : new Notices(null, null, null, null, null, null);
-    ingest = ingest != null ? ingest : new Ingest(null, null, null, null);
+    ingest = ingest != null ? ingest : new Ingest(null, null, null, null, null);
     stream = stream != null ? stream : new Stream(null, null, null, null, null);
     metrics = metrics != null ? metrics : new Metrics(null);
     storage = storage != null ? storage : new Storage(null, null, null, null);
@@ -149,9 +149,11 @@ public record IntuitionProperties(String token, Graph graph, Limits limits, Inve
    * @param maxRequestBytes a larger request, as sent, is refused (413)
    * @param maxBodyBytes a larger decompressed body is refused (413)
    * @param maxInFlightBytes decompressed bytes of all batches being taken at once (then 503)
+   * @param samplesPerSecond the cluster's sampled calls stored a second, shared by the agents; 0
+   *     for no limit
    */
   public record Ingest(DataSize maxRequestBytes, DataSize maxBodyBytes,
-      DataSize maxInFlightBytes, AgentClocks clock) {
+      DataSize maxInFlightBytes, AgentClocks clock, Integer samplesPerSecond) {
     public Ingest {
       maxRequestBytes = atLeast("intuition.ingest.max-request-bytes",
           or(maxRequestBytes, DataSize.ofMegabytes(8)), DataSize.ofKilobytes(1));
@@ -160,6 +162,12 @@ public record IntuitionProperties(String token, Graph graph, Limits limits, Inve
       maxInFlightBytes = atLeast("intuition.ingest.max-in-flight-bytes",
           or(maxInFlightBytes, DataSize.ofMegabytes(64)), DataSize.ofKilobytes(1));
       clock = clock != null ? clock : new AgentClocks(null, null, null);
+      samplesPerSecond = or(samplesPerSecond,
+          dev.intuition.core.ingest.Ingester.Settings.SAMPLES_PER_SECOND);
+      if (samplesPerSecond < 0) {
+        throw new BadSettingException("intuition.ingest.samples-per-second", samplesPerSecond
+            + " must be 0 (no limit) or a positive number of samples a second");
+      }
     }
   }
 

@@ -37,6 +37,7 @@ class IngestConfiguration {
       AddressBook addresses, EdgeMetrics metrics, NoticeDetector notices, IntuitionProperties p) {
     var c = p.ingest().clock();
     return new Ingester(clock, new Ingester.Settings(c.maxFuture(), c.correct(), c.noticeAbove(),
-        p.limits().maxAgents()), aggregator, store, addresses, metrics, notices);
+        p.limits().maxAgents(), p.ingest().samplesPerSecond()), aggregator, store, addresses,
+        metrics, notices);
   }
 }

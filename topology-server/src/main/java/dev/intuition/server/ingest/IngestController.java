@@ -63,6 +63,9 @@ public class IngestController {
         ingester::late);
     counter(registry, "intuition.ingest.truncated", "Calls whose texts were cut to the limits",
         ingester::truncated);
+    counter(registry, "intuition.ingest.samples.over.budget",
+        "Sampled calls not stored: their agent was past its share of the sample budget",
+        ingester::samplesOverBudget);
     Gauge.builder("intuition.ingest.in.flight.bytes", inFlight::used)
         .description("Decompressed bytes of batches being read or applied now").register(registry);
   }
@@ -104,7 +107,7 @@ public class IngestController {
       }
       IngestAnswer answer = new IngestAnswer(r.repeated() ? 0 : carried,
           r.accepted(), r.duplicates(), batch.sequence(), r.repeated(), r.future(), r.expired(),
-          r.late(), r.truncated(), r.clockOffsetSeconds(), r.names());
+          r.late(), r.truncated(), r.clockOffsetSeconds(), r.names(), r.samplesPerSecond());
       return ResponseEntity.status(HttpStatus.ACCEPTED).contentType(MediaType.APPLICATION_JSON)
           .body(WireCodec.toBytes(answer));
     } catch (ApiException e) {

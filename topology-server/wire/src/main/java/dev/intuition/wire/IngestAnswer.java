@@ -15,15 +15,27 @@ package dev.intuition.wire;
  * @param clockOffsetSeconds the sending agent's clock offset as the server measures it
  * @param names version 2: what the server knows of the addresses the batch left unnamed (at most
  *     {@link #MAX_NAMES})
+ * @param samplesPerSecond version 2: the sending agent's share of the cluster's sample budget,
+ *     samples a second, which it samples to; 0 when the server sets no budget
  */
 public record IngestAnswer(long accepted, long counted, long duplicates, long sequence,
     boolean repeated, long future, long expired, long late, long truncated,
-    double clockOffsetSeconds, java.util.List<AddressName> names) {
+    double clockOffsetSeconds, java.util.List<AddressName> names, double samplesPerSecond) {
   /** Names in one answer at most. */
   public static final int MAX_NAMES = 1_000;
 
   public IngestAnswer {
     names = names == null ? java.util.List.of() : java.util.List.copyOf(names);
+    samplesPerSecond = Double.isFinite(samplesPerSecond) && samplesPerSecond > 0
+        ? samplesPerSecond : 0;
+  }
+
+  /** An answer with names and no sample budget. */
+  public IngestAnswer(long accepted, long counted, long duplicates, long sequence,
+      boolean repeated, long future, long expired, long late, long truncated,
+      double clockOffsetSeconds, java.util.List<AddressName> names) {
+    this(accepted, counted, duplicates, sequence, repeated, future, expired, late, truncated,
+        clockOffsetSeconds, names, 0);
   }
 
   /** An answer that names nothing. */
@@ -31,6 +43,6 @@ public record IngestAnswer(long accepted, long counted, long duplicates, long se
       boolean repeated, long future, long expired, long late, long truncated,
       double clockOffsetSeconds) {
     this(accepted, counted, duplicates, sequence, repeated, future, expired, late, truncated,
-        clockOffsetSeconds, null);
+        clockOffsetSeconds, null, 0);
   }
 }

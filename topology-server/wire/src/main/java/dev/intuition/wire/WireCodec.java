@@ -227,6 +227,9 @@ public final class WireCodec {
         .name("repeated").value(a.repeated()).field("future", a.future())
         .field("expired", a.expired()).field("late", a.late()).field("truncated", a.truncated())
         .name("clockOffsetSeconds").value(a.clockOffsetSeconds());
+    if (a.samplesPerSecond() > 0) {
+      w.name("samplesPerSecond").value(a.samplesPerSecond());
+    }
     if (!a.names().isEmpty()) {
       w.name("names").beginArray();
       for (AddressName n : a.names()) {
@@ -827,7 +830,8 @@ public final class WireCodec {
     }
     return new IngestAnswer(r.number("accepted"), r.number("counted"), r.number("duplicates"),
         r.number("sequence"), r.flag("repeated"), r.number("future"), r.number("expired"),
-        r.number("late"), r.number("truncated"), r.decimal("clockOffsetSeconds"), names);
+        r.number("late"), r.number("truncated"), r.decimal("clockOffsetSeconds"), names,
+        r.decimal("samplesPerSecond"));
   }
 
   private static AddressName readName(JsonParser p) throws IOException {

@@ -152,6 +152,11 @@ class WireCodecTest {
         new AddressName("10.0.1.2", "shop_api", null, false)));
     assertEquals(named, WireCodec.readAnswer(new String(WireCodec.toBytes(named),
         StandardCharsets.UTF_8)));
+    IngestAnswer shared = new IngestAnswer(1, 2, 3, 4, false, 5, 6, 7, 8, 0.5, List.of(), 0.625);
+    assertEquals(shared, WireCodec.readAnswer(new String(WireCodec.toBytes(shared),
+        StandardCharsets.UTF_8)), "the agent's share of the sample budget");
+    assertEquals(0, WireCodec.readAnswer("{\"samplesPerSecond\":-3}").samplesPerSecond(),
+        "a share below zero is none");
     assertEquals(List.of(new AddressName("1.1.1.1", "a", null, false)), WireCodec.readAnswer(
         "{\"names\":[{\"ip\":\"1.1.1.1\",\"service\":\"a\"},{\"ip\":\"2.2.2.2\"},7]}")
         .names(), "a name without a service is no name");

@@ -43,9 +43,9 @@ public record Graph(Instant from, Instant to, List<Node> nodes, List<Edge> edges
       if (s == null) {
         return NONE;
       }
+      long[] p = s.percentiles(50, 95, 99);
       return new Calls(s.count() / seconds, s.count(Outcome.OK), s.count(Outcome.WARNING),
-          s.count(Outcome.ERROR), s.percentile(50), s.percentile(95), s.percentile(99),
-          s.requestBytes(), s.responseBytes());
+          s.count(Outcome.ERROR), p[0], p[1], p[2], s.requestBytes(), s.responseBytes());
     }
 
     public long total() {

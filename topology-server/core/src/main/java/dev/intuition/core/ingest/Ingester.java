@@ -45,9 +45,11 @@ public final class Ingester {
    * @param maxAgents agents whose clocks and batch sequences are tracked
    */
   public record Settings(Duration maxFuture, boolean correctClocks, Duration clockNoticeAbove,
-      int maxAgents) {
+      int maxAgents, double samplesPerSecond) {
+    /** The cluster's sampled calls stored a second by default ({@link SampleBudget}). */
+    public static final int SAMPLES_PER_SECOND = 500;
     public static final Settings DEFAULT = new Settings(Duration.ofMinutes(2), true,
-        Duration.ofSeconds(10), 10_000);
+        Duration.ofSeconds(10), 10_000, SAMPLES_PER_SECOND);
   }
 
   /**
@@ -63,7 +65,13 @@ public final class Ingester {
    */
   public record Result(boolean repeated, long accepted, long duplicates, long future,
       long expired, long late, int truncated, double clockOffsetSeconds,
-      List<AddressName> names) {}
+      List<AddressName> names, double samplesPerSecond) {
+    Result(boolean repeated, long accepted, long duplicates, long future, long expired, long late,
+        int truncated, double clockOffsetSeconds, List<AddressName> names) {
+      this(repeated, accepted, duplicates, future, expired, late, truncated, clockOffsetSeconds,
+          names, 0);
+    }
+  }
 
   private static final long MAX_SECONDS = 100L * 366 * 24 * 3600;
 
@@ -85,6 +93,7 @@ public final class Ingester {
   private final AtomicLong late = new AtomicLong();
   private final AtomicLong truncated = new AtomicLong();
   private final AtomicLong samples = new AtomicLong();
+  private final SampleBudget sampleBudget;
 
   public Ingester(Clock clock, Settings settings, GraphAggregator aggregator,
       TransactionStore store, AddressBook addresses, Metrics metrics, NoticeDetector notices) {
@@ -97,6 +106,8 @@ public final class Ingester {
     this.notices = notices;
     this.clocks = new AgentClocks(settings.correctClocks(), settings.maxAgents());
     this.sequences = new BatchSequences(settings.maxAgents());
+    this.sampleBudget = new SampleBudget(clock, settings.samplesPerSecond(),
+        settings.maxAgents());
   }
 
   /**
@@ -204,6 +215,9 @@ public final class Ingester {
       }
       samples.add(addresses.resolve(correction == 0 ? t : shifted(t, correction)));
     }
+    if (!samples.isEmpty() && sampleBudget.limited()) {
+      samples = withinBudget(samples, sampleBudget.admit(agent, samples.size()));
+    }
     this.samples.addAndGet(samples.size());
     if (!samples.isEmpty()) {
       kept.addAll(samples);
@@ -225,7 +239,34 @@ public final class Ingester {
     truncated.addAndGet(cut);
     return new Result(false, counted, time.duplicated, time.fromFuture, time.tooOld,
         time.lateCalls, cut, offset,
-        List.copyOf(names.values()));
+        List.copyOf(names.values()), sampleBudget.limited() ? sampleBudget.share() : 0);
+  }
+
+  /**
+   * The {@code allowed} samples of a batch that tell most: errors and warnings first, in the order
+   * the agent sent them.
+   */
+  private static List<Transaction> withinBudget(List<Transaction> samples, int allowed) {
+    if (allowed >= samples.size()) {
+      return samples;
+    }
+    List<Transaction> kept = new ArrayList<>(allowed);
+    for (Transaction t : samples) {
+      if (kept.size() < allowed && t.outcome() != dev.intuition.decoder.Outcome.OK) {
+        kept.add(t);
+      }
+    }
+    for (Transaction t : samples) {
+      if (kept.size() < allowed && t.outcome() == dev.intuition.decoder.Outcome.OK) {
+        kept.add(t);
+      }
+    }
+    return kept;
+  }
+
+  /** Samples not stored since start because their agent was past its share of the budget. */
+  public long samplesOverBudget() {
+    return sampleBudget.overBudget();
   }
 
   /**

@@ -98,23 +98,30 @@ public final class CallStats extends LatencyHistogram {
       if (added.size() == 1 && subtracted.isEmpty()) {
         result.copyLatencies(added.get(0));
       } else if (values - widest <= widest / 4 + 8) {
-        // A large operand and a few small ones: merged into a copy of the large one, in place.
-        CallStats base = added.isEmpty() ? null : added.get(0);
+        // A large operand and a few small ones (a running sum and the buckets at its ends): the
+        // small ones summed apart, then one walk adds them to the large one and one takes away.
+        CallStats base = null;
         for (CallStats s : added) {
-          if (s.bucketsUsed() > base.bucketsUsed()) {
+          if (base == null || s.bucketsUsed() > base.bucketsUsed()) {
             base = s;
           }
         }
-        if (base != null) {
-          result.copyLatencies(base);
-        }
+        CallStats more = new CallStats();
         for (CallStats s : added) {
           if (s != base) {
-            result.mergeLatencies(s);
+            more.mergeLatencies(s);
           }
         }
-        for (CallStats s : subtracted) {
-          result.subtractLatencies(s);
+        if (base == null) {
+          base = new CallStats();
+        }
+        result.unionOf(base, more);
+        if (!subtracted.isEmpty()) {
+          CallStats less = new CallStats();
+          for (CallStats s : subtracted) {
+            less.mergeLatencies(s);
+          }
+          result.subtractSorted(less);
         }
       } else {
         added.forEach(latencies::add);

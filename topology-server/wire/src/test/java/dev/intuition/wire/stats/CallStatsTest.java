@@ -85,10 +85,13 @@ class CallStatsTest {
       parts.forEach(direct::merge);
       assertSame(merged, summed);
       assertSame(merged, direct);
-      for (double p : PERCENTILES) {
+      long[] together = summed.percentiles(PERCENTILES);
+      for (int i = 0; i < PERCENTILES.length; i++) {
+        double p = PERCENTILES[i];
         long expected = all.isEmpty() ? 0
             : CallStats.highest(CallStats.bucket(nearestRank(all, p)));
         assertEquals(expected, summed.percentile(p), "p" + p + " in round " + round);
+        assertEquals(expected, together[i], "p" + p + " in one walk, round " + round);
       }
       assertSame(summed, CallStats.of(summed.ok(), summed.warning(), summed.error(),
           summed.requestBytes(), summed.responseBytes(), summed.encodedLatency()));
@@ -124,6 +127,35 @@ class CallStatsTest {
         summer.subtract(seconds.get(i - window));
         assertSame(anew, summer.take());
       }
+    }
+  }
+
+  @Test
+  void aLargeSumWithSmallCorrectionsSumsAsEveryOperandAnew() {
+    Random r = new Random(29);
+    for (int round = 0; round < 30; round++) {
+      List<CallStats> seconds = new ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        seconds.add(random(r, 1 + r.nextInt(20), new ArrayList<>()));
+      }
+      CallStats window = new CallStats(); // seconds 0..59, summed running
+      for (int i = 0; i < 60; i++) {
+        window.merge(seconds.get(i));
+      }
+      // The window moved by four seconds: plus 60..63, less 0..3 (the small corrections).
+      CallStats.Summer summer = new CallStats.Summer();
+      summer.add(window);
+      for (int i = 60; i < 64; i++) {
+        summer.add(seconds.get(i));
+      }
+      for (int i = 0; i < 4; i++) {
+        summer.subtract(seconds.get(i));
+      }
+      CallStats anew = new CallStats();
+      for (int i = 4; i < 64; i++) {
+        anew.merge(seconds.get(i));
+      }
+      assertSame(anew, summer.take());
     }
   }
 
